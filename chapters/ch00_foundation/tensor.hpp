@@ -1,0 +1,104 @@
+/// \file
+/// \brief Tensor4: a batch of multi-channel images, N×C×H×W, over contiguous memory.
+///
+/// \par Memory order (the one place cnnlab states it)
+/// A Tensor4 is `N` samples × `C` channels of `H×W` planes. Each plane is stored exactly as
+/// Armadillo stores an `arma::Mat` — **column-major**, row index fastest — so `plane(n, c)` is a
+/// zero-copy `arma::Mat` view. Planes follow each other channel by channel, samples outermost:
+/// \f[ \mathrm{offset}(n, c, h, w) = ((n\,C + c)\,W + w)\,H + h. \f]
+/// PyTorch and the case files of `cnnlab replay` store the same tensor row-major (`w` fastest);
+/// `from_row_major` / `to_row_major` convert. Shapes and indices are always written in PyTorch's
+/// order (N, C, H, W) whatever the memory order.
+#pragma once
+
+#include "chapters/ch00_foundation/errors.hpp"
+
+#include <armadillo>
+#include <array>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace cnnlab {
+
+/// Four sizes in PyTorch order: batch, channels, height, width.
+struct Shape4 {
+    std::size_t n = 0, c = 0, h = 0, w = 0;
+    std::size_t elements() const { return n * c * h * w; }
+    bool operator==(const Shape4&) const = default;
+    /// "4×2×3×5"
+    std::string str() const { return cnnlab::str(n, "×", c, "×", h, "×", w); }
+};
+
+/// A dense N×C×H×W tensor of `T` (float or double); see the file comment for its memory order.
+template <class T>
+class Tensor4 {
+public:
+    Tensor4() = default;
+    /// A zero-filled tensor of the given shape.
+    explicit Tensor4(Shape4 shape) : shape_(shape), data_(shape.elements(), T(0)) {}
+
+    /// Copies values given in PyTorch's row-major order (last index fastest).
+    static Tensor4 from_row_major(Shape4 shape, const std::vector<T>& values) {
+        if (values.size() != shape.elements())
+            throw shape_error(cnnlab::str("Tensor4::from_row_major: shape ", shape.str(), " needs ", shape.elements(),
+                                          " values but ", values.size(), " were given"));
+        Tensor4 t(shape);
+        std::size_t i = 0;
+        for (std::size_t n = 0; n < shape.n; ++n)
+            for (std::size_t c = 0; c < shape.c; ++c)
+                for (std::size_t h = 0; h < shape.h; ++h)
+                    for (std::size_t w = 0; w < shape.w; ++w) t(n, c, h, w) = values[i++];
+        return t;
+    }
+
+    /// The values in PyTorch's row-major order.
+    std::vector<T> to_row_major() const {
+        std::vector<T> out;
+        out.reserve(data_.size());
+        for (std::size_t n = 0; n < shape_.n; ++n)
+            for (std::size_t c = 0; c < shape_.c; ++c)
+                for (std::size_t h = 0; h < shape_.h; ++h)
+                    for (std::size_t w = 0; w < shape_.w; ++w) out.push_back((*this)(n, c, h, w));
+        return out;
+    }
+
+    const Shape4& shape() const { return shape_; }
+    std::size_t size() const { return data_.size(); }
+    T* data() { return data_.data(); }
+    const T* data() const { return data_.data(); }
+
+    /// Element access (unchecked in release, like Armadillo's `at`).
+    T& operator()(std::size_t n, std::size_t c, std::size_t h, std::size_t w) { return data_[offset(n, c, h, w)]; }
+    const T& operator()(std::size_t n, std::size_t c, std::size_t h, std::size_t w) const {
+        return data_[offset(n, c, h, w)];
+    }
+
+    /// Zero-copy H×W view of plane (n, c); writes through to the tensor. The view must not
+    /// outlive the tensor, and must not be resized.
+    arma::Mat<T> plane(std::size_t n, std::size_t c) {
+        check_plane(n, c);
+        return arma::Mat<T>(data_.data() + plane_offset(n, c), shape_.h, shape_.w, /*copy_aux_mem=*/false,
+                            /*strict=*/true);
+    }
+    /// Read-only zero-copy view of plane (n, c).
+    const arma::Mat<T> plane(std::size_t n, std::size_t c) const {
+        check_plane(n, c);
+        return arma::Mat<T>(const_cast<T*>(data_.data()) + plane_offset(n, c), shape_.h, shape_.w, false, true);
+    }
+
+private:
+    std::size_t plane_offset(std::size_t n, std::size_t c) const { return (n * shape_.c + c) * shape_.h * shape_.w; }
+    std::size_t offset(std::size_t n, std::size_t c, std::size_t h, std::size_t w) const {
+        return plane_offset(n, c) + w * shape_.h + h;
+    }
+    void check_plane(std::size_t n, std::size_t c) const {
+        if (n >= shape_.n || c >= shape_.c)
+            throw shape_error(cnnlab::str("Tensor4::plane: index (", n, ", ", c, ") is outside shape ", shape_.str()));
+    }
+
+    Shape4 shape_{};
+    std::vector<T> data_;
+};
+
+}  // namespace cnnlab

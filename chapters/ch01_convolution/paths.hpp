@@ -1,0 +1,36 @@
+/// \file
+/// \brief Internal: the algorithm paths behind xcorr2d. Each takes an input that is already
+/// zero-padded, so only stride and dilation remain, and returns the output of `geometry`.
+#pragma once
+
+#include "chapters/ch00_foundation/geometry.hpp"
+
+#include <armadillo>
+
+/// \brief Implementation details of the optimized operations; not part of the API.
+namespace cnnlab::detail {
+
+/// Direct: for each output column, accumulate \f$w_{uv}\f$ times a (strided) input column.
+/// The output column stays in L1 and the inner loop is contiguous at row stride 1, so it vectorizes.
+template <class T>
+arma::Mat<T> xcorr2d_direct(const arma::Mat<T>& padded, const arma::Mat<T>& w, const Geometry2d& geometry);
+
+/// im2col + GEMM: \f$\mathrm{vec}(Y)^\top = \mathrm{vec}(W)^\top\,\mathrm{im2col}(X)\f$ through BLAS.
+template <class T>
+arma::Mat<T> xcorr2d_im2col(const arma::Mat<T>& padded, const arma::Mat<T>& w, const Geometry2d& geometry);
+
+/// FFT: correlation = convolution with the rotated (dilated) kernel = pointwise product in the
+/// frequency domain; computed at stride 1 on a smooth (2^a 3^b 5^c) size, then subsampled.
+template <class T>
+arma::Mat<T> xcorr2d_fft(const arma::Mat<T>& padded, const arma::Mat<T>& w, const Geometry2d& geometry);
+
+/// Separable: \f$W = a b^\top\f$, so \f$W \otimes X = b^\top \otimes (a \otimes X)\f$: a column pass
+/// then a row pass, \f$U + V\f$ instead of \f$UV\f$ multiply-adds per output.
+template <class T>
+arma::Mat<T> xcorr2d_separable(const arma::Mat<T>& padded, const arma::Col<T>& column, const arma::Col<T>& row,
+                               const Geometry2d& geometry);
+
+/// The geometry of the same operation applied to the already padded input (padding 0).
+Geometry2d without_padding(const Geometry2d& geometry);
+
+}  // namespace cnnlab::detail

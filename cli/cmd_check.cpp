@@ -1,0 +1,5 @@
+#include "cli/commands.hpp"
+
+namespace cnnlab::cli {
+void add_check_command(CLI::App& app) { (void)app; }  // placeholder until the command is written
+}  // namespace cnnlab::cli

@@ -1,0 +1,26 @@
+/// \file
+/// \brief The subcommands of the `cnnlab` program, one function per cmd_*.cpp file.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+/// \brief The `cnnlab` command-line program.
+namespace cnnlab::cli {
+
+/// `cnnlab verify [--chapter N] [--markdown]`
+void add_verify_command(CLI::App& app);
+/// `cnnlab xcorr2d|conv2d|xcorr1d|conv1d INPUT KERNEL [--mode] [--padding] [--stride] [--dilation] [--explain]`
+void add_calculator_commands(CLI::App& app);
+/// `cnnlab replay CASES --out RESULTS`
+void add_replay_command(CLI::App& app);
+/// `cnnlab check [CHAPTER|EXERCISE]`
+void add_check_command(CLI::App& app);
+/// `cnnlab gallery IMAGE --out DIR`
+void add_gallery_command(CLI::App& app);
+
+/// Thrown by a subcommand to end the program with this exit code (after it printed what it had to).
+struct exit_with {
+    int code;
+};
+
+}  // namespace cnnlab::cli

@@ -1,0 +1,26 @@
+// cnnlab: the command-line program. Errors print one line on stderr and exit non-zero.
+#include "cli/commands.hpp"
+
+#include <exception>
+#include <iostream>
+
+int main(int argc, char** argv) {
+    CLI::App app{"cnnlab — the CNN chapter of a textbook, made executable"};
+    app.require_subcommand(1);
+    cnnlab::cli::add_verify_command(app);
+    cnnlab::cli::add_calculator_commands(app);
+    cnnlab::cli::add_replay_command(app);
+    cnnlab::cli::add_check_command(app);
+    cnnlab::cli::add_gallery_command(app);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    } catch (const cnnlab::cli::exit_with& e) {
+        return e.code;
+    } catch (const std::exception& e) {
+        std::cerr << "cnnlab: " << e.what() << '\n';
+        return 1;
+    }
+    return 0;
+}

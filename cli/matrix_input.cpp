@@ -47,14 +47,17 @@ arma::mat parse_matrix(std::string_view text, std::string_view what) {
 }
 
 arma::mat read_matrix_argument(const std::string& argument, std::string_view what) {
-    const bool looks_inline = argument.find_first_not_of("0123456789.+-eE,;[] \t\n") == std::string::npos;
-    if (looks_inline) return parse_matrix(argument, what);
     std::ifstream file(argument);
-    if (!file)
-        throw data_error(str(what, ": '", argument, "' is neither an inline matrix ('0 1 2; 3 4 5') nor a readable file"));
-    std::stringstream content;
-    content << file.rdbuf();
-    return parse_matrix(content.str(), str(what, " (", argument, ")"));
+    if (file) {
+        std::stringstream content;
+        content << file.rdbuf();
+        return parse_matrix(content.str(), str(what, " (", argument, ")"));
+    }
+    const bool looks_inline = argument.find_first_of(" ;,\t\n") != std::string::npos ||
+                              argument.find_first_not_of("0123456789.+-eE") == std::string::npos;
+    if (!looks_inline)
+        throw data_error(str(what, ": '", argument, "' is not a readable file, nor an inline matrix such as '0 1 2; 3 4 5'"));
+    return parse_matrix(argument, what);
 }
 
 }  // namespace cnnlab::cli

@@ -27,3 +27,13 @@ option(CNNLAB_ARMA_NO_DEBUG "Compile with ARMA_NO_DEBUG (benchmarks only)" OFF)
 if(CNNLAB_ARMA_NO_DEBUG)
   target_compile_definitions(cnnlab_armadillo INTERFACE ARMA_NO_DEBUG)
 endif()
+
+# FFTW3 (single and double precision) for the FFT convolution path: Debian's Armadillo is built
+# without FFTW, and its internal FFT is several times slower.
+find_path(FFTW3_INCLUDE_DIR fftw3.h REQUIRED)
+find_library(FFTW3F_LIBRARY NAMES fftw3f REQUIRED)
+find_library(FFTW3_LIBRARY NAMES fftw3 REQUIRED)
+add_library(cnnlab_fftw3 INTERFACE)
+target_include_directories(cnnlab_fftw3 SYSTEM INTERFACE ${FFTW3_INCLUDE_DIR})
+target_link_libraries(cnnlab_fftw3 INTERFACE ${FFTW3F_LIBRARY} ${FFTW3_LIBRARY})
+add_library(cnnlab::fftw3 ALIAS cnnlab_fftw3)

@@ -13,6 +13,7 @@ packages=(
   libarmadillo-dev libopenblas-dev      # matrices, on OpenBLAS
   libboost-test-dev                     # tests
   libcli11-dev libstb-dev               # the cnnlab program, image files
+  libfftw3-dev                          # the FFT convolution path
   libbenchmark-dev                      # benchmarks
   doxygen graphviz libjs-mathjax doxygen-awesome-css   # the site
 )

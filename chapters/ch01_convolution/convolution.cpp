@@ -76,7 +76,10 @@ template <class T>
 arma::Mat<T> run_xcorr2d(std::string_view op, const arma::Mat<T>& x, const arma::Mat<T>& w, const Geometry2d& geometry,
                          Algorithm algorithm) {
     if (algorithm == Algorithm::automatic) algorithm = choose_algorithm(geometry, w);
-    const arma::Mat<T> padded = zero_pad(x, {geometry.rows.pad, geometry.cols.pad});
+    const Sides2 pad{geometry.rows.pad, geometry.cols.pad};
+    const bool no_padding = pad.rows.before + pad.rows.after + pad.cols.before + pad.cols.after == 0;
+    const arma::Mat<T> padded_copy = no_padding ? arma::Mat<T>() : zero_pad(x, pad);
+    const arma::Mat<T>& padded = no_padding ? x : padded_copy;  // no copy of an unpadded input
     const Geometry2d g = detail::without_padding(geometry);
     switch (algorithm) {
         case Algorithm::direct: return detail::xcorr2d_direct(padded, w, g);

@@ -14,8 +14,12 @@ int main(int argc, char** argv) {
     cnnlab::cli::add_gallery_command(app);
     try {
         app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
+    } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        // One line, like every other refusal of cnnlab.
+        std::cerr << "cnnlab: " << e.what() << " (see cnnlab --help)\n";
+        return e.get_exit_code();
     } catch (const cnnlab::cli::exit_with& e) {
         return e.code;
     } catch (const std::exception& e) {

@@ -1,7 +1,5 @@
 #include "bench/bench_support.hpp"
 
-extern "C" void openblas_set_num_threads(int);
-
 namespace cnnlab::bench {
 
 void set_flops(benchmark::State& state, double flops_per_iteration) {
@@ -11,7 +9,5 @@ void set_flops(benchmark::State& state, double flops_per_iteration) {
 double conv_plane_flops(std::size_t out_rows, std::size_t out_cols, std::size_t kernel_rows, std::size_t kernel_cols) {
     return 2.0 * double(out_rows) * double(out_cols) * double(kernel_rows) * double(kernel_cols);
 }
-
-void set_blas_threads(int threads) { openblas_set_num_threads(threads); }
 
 }  // namespace cnnlab::bench

@@ -15,9 +15,6 @@ void set_flops(benchmark::State& state, double flops_per_iteration);
 /// Direct-convolution FLOPs of one plane: \f$2 H_o W_o K_h K_w\f$ (also counted for FFT/separable paths).
 double conv_plane_flops(std::size_t out_rows, std::size_t out_cols, std::size_t kernel_rows, std::size_t kernel_cols);
 
-/// OpenBLAS's thread count (its own pool; the direct paths use OpenMP).
-void set_blas_threads(int threads);
-
 /// Benchmarks are named "group/path[/threads]": the summary compares paths within a group with
 /// the path called "reference" and with the group "sgemm-ceiling".
 }  // namespace cnnlab::bench

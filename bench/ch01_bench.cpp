@@ -2,6 +2,7 @@
 // reference against every optimized path, arma::conv2 as the library comparison, and the
 // OpenBLAS sgemm ceiling on an im2col-shaped product.
 #include "bench/bench_support.hpp"
+#include "chapters/ch00_foundation/blas.hpp"
 #include "chapters/ch01_convolution/convolution.hpp"
 #include "reference/convolution.hpp"
 
@@ -46,7 +47,7 @@ void armadillo_conv2(benchmark::State& state, std::size_t k) {
 
 void sgemm_ceiling(benchmark::State& state) {
     // The product im2col + GEMM performs for a 3×3 layer with 256 input and output channels on 64×64.
-    cnnlab::bench::set_blas_threads(int(state.range(0)));
+    cnnlab::set_blas_threads(int(state.range(0)));
     const arma::fmat a(256, 2304, arma::fill::randu), b(2304, 4096, arma::fill::randu);
     arma::fmat c(256, 4096);
     for (auto _ : state) {
@@ -54,7 +55,7 @@ void sgemm_ceiling(benchmark::State& state) {
         benchmark::DoNotOptimize(c.memptr());
     }
     cnnlab::bench::set_flops(state, 2.0 * 256 * 2304 * 4096);
-    cnnlab::bench::set_blas_threads(1);
+    cnnlab::set_blas_threads(1);
 }
 
 void register_all() {

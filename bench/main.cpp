@@ -1,6 +1,8 @@
 // cnnlab_bench: runs the registered benchmarks, then prints a summary per group: GFLOP/s, the
 // speed-up over the naive reference, and the fraction of the OpenBLAS sgemm ceiling measured in
 // the same run (1 and 2 threads).
+#include "chapters/ch00_foundation/blas.hpp"
+
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -49,6 +51,7 @@ void print_summary(const std::vector<Row>& rows) {
         if (r.path.rfind("reference", 0) == 0) reference[r.group] = r.gflops;
     }
     std::printf("\nsummary: GFLOP/s (direct-convolution FLOPs), × naive reference, fraction of the sgemm ceiling\n");
+    std::printf("  OpenBLAS core: %s\n", cnnlab::blas_core_name().c_str());
     for (const auto& [threads, g] : ceiling) std::printf("  sgemm ceiling, %s thread(s): %.1f GFLOP/s\n", threads.c_str(), g);
     std::printf("  %-28s %-22s %10s %10s %12s %12s\n", "group", "path", "GFLOP/s", "× naive", "of sgemm 1T", "of sgemm 2T");
     for (const Row& r : rows) {
@@ -63,6 +66,8 @@ void print_summary(const std::vector<Row>& rows) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    cnnlab::use_matching_blas_core(argv);
+    benchmark::AddCustomContext("openblas_core", cnnlab::blas_core_name());
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
     SummaryReporter reporter;

@@ -1,10 +1,12 @@
 // cnnlab: the command-line program. Errors print one line on stderr and exit non-zero.
+#include "chapters/ch00_foundation/blas.hpp"
 #include "cli/commands.hpp"
 
 #include <exception>
 #include <iostream>
 
 int main(int argc, char** argv) {
+    cnnlab::use_matching_blas_core(argv);
     CLI::App app{"cnnlab — the CNN chapter of a textbook, made executable"};
     app.require_subcommand(1);
     cnnlab::cli::add_verify_command(app);

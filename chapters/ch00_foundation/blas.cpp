@@ -1,0 +1,37 @@
+#include "chapters/ch00_foundation/blas.hpp"
+
+#include <cstdlib>
+#include <set>
+#include <unistd.h>
+
+extern "C" {
+char* openblas_get_corename(void);
+void openblas_set_num_threads(int);
+}
+
+namespace cnnlab {
+
+std::string blas_core_name() {
+    const char* name = openblas_get_corename();
+    return name ? name : "unknown";
+}
+
+void set_blas_threads(int threads) { openblas_set_num_threads(threads); }
+
+void use_matching_blas_core(char** argv) {
+    if (std::getenv("OPENBLAS_CORETYPE") != nullptr) return;  // the machine (or the user) chose
+    // Cores OpenBLAS uses when it does not know the CPU, or that lack AVX2/AVX-512 kernels.
+    static const std::set<std::string> generic = {"Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom", "unknown"};
+    const std::string core = blas_core_name();
+    const char* better = nullptr;
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+        (generic.count(core) || core == "Haswell" || core == "Zen"))
+        better = "SkylakeX";
+    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && generic.count(core))
+        better = "Haswell";
+    if (better == nullptr) return;
+    setenv("OPENBLAS_CORETYPE", better, 1);
+    execv("/proc/self/exe", argv);  // returns only on failure: then run on with the slow core
+}
+
+}  // namespace cnnlab

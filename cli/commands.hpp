@@ -11,7 +11,7 @@ namespace cnnlab::cli {
 void add_verify_command(CLI::App& app);
 /// `cnnlab xcorr2d|conv2d|xcorr1d|conv1d INPUT KERNEL [--mode] [--padding] [--stride] [--dilation] [--explain]`
 void add_calculator_commands(CLI::App& app);
-/// `cnnlab replay CASES --out RESULTS`
+/// `cnnlab replay CASES --out RESULTS [--compare] [--tolerance T]`
 void add_replay_command(CLI::App& app);
 /// `cnnlab check [CHAPTER|EXERCISE]`
 void add_check_command(CLI::App& app);

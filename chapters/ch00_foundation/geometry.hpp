@@ -19,8 +19,11 @@ namespace cnnlab {
 ///
 /// **Even kernels in `same` mode** (cnnlab's rule, the PyTorch `padding='same'` rule): the total
 /// padding \f$K-1\f$ is odd, so the side *before* gets \f$\lfloor (K-1)/2 \rfloor\f$ and the side
-/// *after* (bottom/right) gets the extra zero. SciPy's `correlate2d(mode='same')` puts the extra
-/// zero before instead; pass explicit per-side padding to reproduce it.
+/// *after* (bottom/right) gets the extra zero. SciPy's `correlate2d(mode='same')` does the same;
+/// SciPy's `correlate`, `convolve` (1-D) and `convolve2d` put it *before* (measured by
+/// tools/golden/make.py, see data/golden/README.md). MATLAB's and Armadillo's `conv2(.., "same")`
+/// equal cnnlab's `conv2d` in `same` mode (tests/ch01). Pass explicit per-side padding (Sides) to
+/// reproduce SciPy's other functions.
 enum class Mode { valid, same, full };
 
 /// Parses "valid"/"narrow", "same"/"equal-width", "full"/"wide"; throws argument_error otherwise.

@@ -1,3 +1,364 @@
+// Case files and replay: the golden SciPy vectors of Chapter 1 run through cnnlab's optimized ops,
+// the reader/writer round trip, and corrupt files reported per case.
 #define BOOST_TEST_MODULE replay
 #include <boost/test/unit_test.hpp>
-BOOST_AUTO_TEST_CASE(placeholder) { BOOST_TEST(true); }
+
+#include "chapters/ch00_foundation/case_file.hpp"
+#include "chapters/ch01_convolution/convolution.hpp"
+#include "tests/check_close.hpp"
+
+#include <cmath>
+#include <limits>
+#include <map>
+#include <sstream>
+
+namespace cases = cnnlab::cases;
+using cnnlab::testing::check_close;
+
+namespace {
+
+const char* const golden_path = CNNLAB_SOURCE_DIR "/data/golden/ch01_single_channel.cases";
+
+// The problem of an entry, or "" (Boost.Test evaluates a message even when the check passes).
+std::string problem_of(const cases::ReadEntry& e) { return e.problem ? e.problem->what() : ""; }
+
+std::vector<cases::Case> golden_cases() {
+    std::vector<cases::Case> result;
+    for (const cases::ReadEntry& e : cases::read_case_file(golden_path)) {
+        BOOST_TEST_REQUIRE(e.ok(), problem_of(e));
+        result.push_back(e.value);
+    }
+    return result;
+}
+
+// A tensor of any rank as a matrix of (product of leading dims) × (last dim), for check_close.
+arma::mat as_matrix(const cases::Tensor& t) {
+    const std::size_t cols = t.dims.empty() ? 1 : t.dims.back();
+    const std::size_t rows = cols ? t.values.size() / cols : 0;
+    return arma::mat(t.values.data(), cols, rows).t();
+}
+
+void check_tensor(const cases::Tensor& actual, const cases::Tensor& expected, double tolerance, const std::string& context) {
+    BOOST_TEST_REQUIRE(actual.dims == expected.dims, context << ": dims differ");
+    check_close(as_matrix(actual), as_matrix(expected), tolerance, context);
+}
+
+const cases::ReadEntry* find_entry(const std::vector<cases::ReadEntry>& entries, const std::string& id) {
+    for (const auto& e : entries)
+        if (e.value.id == id) return &e;
+    return nullptr;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(golden)
+
+BOOST_AUTO_TEST_CASE(every_golden_case_agrees_with_scipy) {
+    const std::vector<cases::Case> all = golden_cases();
+    BOOST_TEST(all.size() >= 40u);
+    std::map<std::string, int> per_op, with_padding;
+    for (const cases::Case& c : all) {
+        const cases::Case result = cases::run_case(c);
+        BOOST_TEST_CONTEXT("case " << c.id) {
+            BOOST_TEST_REQUIRE(result.error.empty(), result.error);
+            BOOST_TEST_REQUIRE(result.tensors.contains("y"));
+            check_tensor(result.tensors.at("y"), c.tensors.at("y"), 1e-9, c.id);
+        }
+        ++per_op[c.op];
+        with_padding[c.op] += c.params.contains("pad_before");
+    }
+    for (const char* op : {"xcorr1d", "convolve1d", "xcorr2d", "convolve2d"}) {
+        BOOST_TEST(per_op[op] >= 8, op << " has " << per_op[op] << " cases");
+        BOOST_TEST(with_padding[op] >= 1);
+        BOOST_TEST(with_padding[op] < per_op[op], op << ": no case runs through cnnlab's own mode rule");
+    }
+}
+
+// Every 2-D algorithm, forced by name, against the SciPy outputs (run_case uses `automatic`).
+BOOST_AUTO_TEST_CASE(every_2d_algorithm_agrees_with_scipy) {
+    using cnnlab::Algorithm;
+    int runs = 0;
+    for (const cases::Case& c : golden_cases()) {
+        if (c.op != "xcorr2d" && c.op != "convolve2d") continue;
+        const arma::mat x = cases::to_matrix(c.tensors.at("x")), w = cases::to_matrix(c.tensors.at("w"));
+        cnnlab::Options2d options;
+        if (c.params.contains("pad_before")) {
+            const auto& b = c.params.at("pad_before");
+            const auto& a = c.params.at("pad_after");
+            options.padding = cnnlab::Sides2{{std::size_t(b[0]), std::size_t(a[0])}, {std::size_t(b[1]), std::size_t(a[1])}};
+        } else {
+            options.padding = cnnlab::parse_mode(c.mode);
+        }
+        std::vector<Algorithm> algorithms{Algorithm::direct, Algorithm::im2col_gemm, Algorithm::fft};
+        if (cnnlab::rank_one_factors(w).found()) algorithms.push_back(Algorithm::separable);
+        for (Algorithm algorithm : algorithms) {
+            const arma::mat y = c.op == "xcorr2d" ? cnnlab::xcorr2d(x, w, options, algorithm) : cnnlab::conv2d(x, w, options, algorithm);
+            check_tensor(cases::from_matrix(y), c.tensors.at("y"), 1e-9, c.id + " " + std::string(cnnlab::algorithm_name(algorithm)));
+            ++runs;
+        }
+    }
+    BOOST_TEST(runs >= 60);
+}
+
+// What the golden pads say about SciPy's `same` mode with an even kernel (data/golden/README.md):
+// correlate2d puts the extra zero after (bottom/right), as cnnlab and PyTorch do; correlate (1-D),
+// convolve and convolve2d put it before (in terms of the cross-correlation with the flipped kernel).
+BOOST_AUTO_TEST_CASE(scipy_same_mode_centring_of_even_kernels) {
+    int even_axes = 0;
+    for (const cases::Case& c : golden_cases()) {
+        if (c.mode != "same" || !c.params.contains("pad_before")) continue;
+        const auto& kernel_dims = c.tensors.at("w").dims;
+        for (std::size_t axis = 0; axis < kernel_dims.size(); ++axis) {
+            const std::size_t k = kernel_dims[axis];
+            const cnnlab::Sides cnnlab_rule = cnnlab::mode_padding(cnnlab::Mode::same, k);
+            const cnnlab::Sides scipy{std::size_t(c.params.at("pad_before")[axis]), std::size_t(c.params.at("pad_after")[axis])};
+            BOOST_TEST_CONTEXT(c.id << " axis " << axis << " kernel " << k) {
+                BOOST_TEST(scipy.before + scipy.after == k - 1);
+                if (k % 2 == 1 || c.op == "xcorr2d") {
+                    BOOST_TEST((scipy == cnnlab_rule));
+                } else {
+                    BOOST_TEST(scipy.before == cnnlab_rule.after);
+                    BOOST_TEST(scipy.after == cnnlab_rule.before);
+                    BOOST_TEST(scipy.before == scipy.after + 1);
+                    ++even_axes;
+                }
+            }
+        }
+    }
+    BOOST_TEST(even_axes >= 6);
+}
+
+BOOST_AUTO_TEST_CASE(d2l_literal) {
+    for (const cases::Case& c : golden_cases()) {
+        if (c.op != "xcorr2d" || c.tensors.at("x").values != std::vector<double>{0, 1, 2, 3, 4, 5, 6, 7, 8}) continue;
+        const cases::Case result = cases::run_case(c);
+        BOOST_TEST_REQUIRE(result.error.empty(), result.error);
+        BOOST_TEST(result.tensors.at("y").dims == (std::vector<std::size_t>{2, 2}));
+        BOOST_TEST(result.tensors.at("y").values == (std::vector<double>{19, 25, 37, 43}), boost::test_tools::per_element());
+        return;
+    }
+    BOOST_FAIL("the golden file has no d2l corr2d case");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(reader_and_writer)
+
+BOOST_AUTO_TEST_CASE(row_major_tensors_become_column_major_matrices) {
+    const cases::Tensor t{{2, 3}, {1, 2, 3, 4, 5, 6}};
+    const arma::mat m = cases::to_matrix(t);
+    BOOST_TEST(m.n_rows == 2u);
+    BOOST_TEST(m.n_cols == 3u);
+    BOOST_TEST(m(0, 2) == 3.0);
+    BOOST_TEST(m(1, 0) == 4.0);
+    BOOST_TEST(cases::from_matrix(m).bitwise_equal(t));
+    BOOST_CHECK_THROW(cases::to_vector(t), cnnlab::data_error);
+    BOOST_CHECK_THROW(cases::to_matrix(cases::Tensor{{2, 3}, {1, 2}}), cnnlab::data_error);
+}
+
+BOOST_AUTO_TEST_CASE(write_then_read_is_bit_exact) {
+    const double tiny = std::numeric_limits<double>::denorm_min();
+    cases::Case a;
+    a.id = "round-trip-1";
+    a.op = "xcorr2d";
+    a.mode = "same";
+    a.params = {{"pad_before", {0, 1}}, {"pad_after", {1, 0}}, {"stride", {-3, 4000000000LL}}};
+    a.tensors["x"] = {{2, 4}, {0.1, 1.0 / 3, -0.0, tiny, std::numeric_limits<double>::max(), -std::numeric_limits<double>::min(), M_PI, 1e300 / 7}};
+    a.tensors["w"] = {{1}, {-2.5}};
+    a.tensors["s"] = {{}, {std::nextafter(1.0, 2.0)}};
+    a.tensors["e"] = {{0, 3}, {}};
+    cases::Case b;
+    b.id = "round-trip-2";
+    b.op = "conv9d";
+    b.error = "unsupported op conv9d";
+    b.tensors["y"] = {{2, 1, 2}, {std::numeric_limits<double>::infinity(), -1e-320, 123456789.0, -0.3}};
+
+    std::stringstream file;
+    cases::write_cases(file, {a, b});
+    const std::string text = file.str();
+    const std::vector<cases::ReadEntry> back = cases::read_cases(file, "round-trip");
+    BOOST_TEST_REQUIRE(back.size() == 2u);
+    for (std::size_t i = 0; i < 2; ++i) {
+        const cases::Case& original = i == 0 ? a : b;
+        const cases::Case& read = back[i].value;
+        BOOST_TEST_REQUIRE(back[i].ok(), problem_of(back[i]));
+        BOOST_TEST(read.id == original.id);
+        BOOST_TEST(read.op == original.op);
+        BOOST_TEST(read.mode == original.mode);
+        BOOST_TEST(read.error == original.error);
+        BOOST_TEST((read.params == original.params));
+        BOOST_TEST_REQUIRE(read.tensors.size() == original.tensors.size());
+        for (const auto& [name, t] : original.tensors) BOOST_TEST(read.tensors.at(name).bitwise_equal(t), "tensor " << name);
+    }
+    // Writing what was read gives the same text.
+    std::ostringstream again;
+    cases::write_cases(again, {back[0].value, back[1].value});
+    BOOST_TEST(again.str() == text);
+    // And -0 really is written as -0 (bitwise_equal tells it from +0).
+    BOOST_TEST(!cases::Tensor({{1}, {0.0}}).bitwise_equal(cases::Tensor{{1}, {-0.0}}));
+}
+
+BOOST_AUTO_TEST_CASE(golden_file_survives_a_round_trip) {
+    const std::vector<cases::Case> all = golden_cases();
+    std::stringstream file;
+    cases::write_cases(file, all);
+    const auto back = cases::read_cases(file);
+    BOOST_TEST_REQUIRE(back.size() == all.size());
+    for (std::size_t i = 0; i < all.size(); ++i)
+        for (const auto& [name, t] : all[i].tensors) BOOST_TEST(back[i].value.tensors.at(name).bitwise_equal(t), all[i].id << " " << name);
+}
+
+BOOST_AUTO_TEST_CASE(writer_refuses_what_it_could_not_read_back) {
+    cases::Case c;
+    c.id = "two words";
+    c.op = "xcorr1d";
+    std::ostringstream out;
+    BOOST_CHECK_THROW(cases::write_case(out, c), cnnlab::data_error);
+    c.id = "ok";
+    c.tensors["x"] = {{3}, {1, 2}};
+    BOOST_CHECK_THROW(cases::write_case(out, c), cnnlab::data_error);
+}
+
+BOOST_AUTO_TEST_CASE(missing_file_is_a_data_error) {
+    BOOST_CHECK_THROW(cases::read_case_file(CNNLAB_SOURCE_DIR "/data/golden/no-such-file.cases"), cnnlab::data_error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(corrupt_files)
+
+// One file with a well-formed case between each broken one: each problem is reported on its own case
+// with its line, and every well-formed case still reads and runs.
+BOOST_AUTO_TEST_CASE(each_problem_is_reported_per_case) {
+    std::istringstream file(
+        "case good-1\nop xcorr1d\nparam mode valid\ntensor x 1 3\n1 2 3\ntensor w 1 2\n1 1\nend\n"   // lines 1-8
+        "case short\nop xcorr1d\nparam mode valid\ntensor x 1 4\n1 2 3\ntensor w 1 1\n2\nend\n"    // 9-16: 3 of 4 values
+        "case nan-text\nop xcorr1d\nparam mode valid\ntensor x 1 2\n1 two\nend\n"                 // 17-22
+        "case good-2\nop convolve1d\nparam mode full\ntensor x 1 2\n1 2\ntensor w 1 2\n1 10\nend\n" // 23-30
+        "case alien\nop conv9d\ntensor x 1 1\n1\nend\n"                                             // 31-35
+        "case good-1\nop xcorr1d\nparam mode valid\nend\n"                                          // 36-39: duplicate id
+        "case strange\nop xcorr1d\nflavour sweet\nend\n"                                            // 40-43
+        "case too-many\nop xcorr1d\nparam mode valid\ntensor x 1 2\n1 2 3\nend\n"                   // 44-49
+        "case good-3\nop xcorr2d\nparam pad_before 0 1\nparam pad_after 1 0\ntensor x 2 1 2\n1 2\ntensor w 2 1 1\n3\nend\n");
+    const std::vector<cases::ReadEntry> entries = cases::read_cases(file, "corrupt.cases");
+    BOOST_TEST_REQUIRE(entries.size() == 9u);
+
+    const auto problem = [&](std::size_t i) { return problem_of(entries[i]); };
+    BOOST_TEST(problem(1) == "corrupt.cases:14: case 'short': tensor 'x' (4) needs 4 values but has 3 before 'tensor'");
+    BOOST_TEST(problem(2) == "corrupt.cases:21: case 'nan-text': tensor 'x': 'two' is not a number (value 2 of 2)");
+    BOOST_TEST(entries[4].ok());  // an unknown op is not a reading problem: run_case reports it
+    BOOST_TEST(problem(5) == "corrupt.cases:36: case 'good-1': duplicate case id (first used on line 1)");
+    BOOST_TEST(contains(problem(6), "corrupt.cases:42: case 'strange': unknown keyword 'flavour'"), problem(6));
+    BOOST_TEST(contains(problem(7), "corrupt.cases:48: case 'too-many': unexpected number '3'"), problem(7));
+
+    std::map<std::string, std::vector<double>> expected_y{{"good-1", {3, 5}}, {"good-2", {1, 12, 20}}, {"good-3", {0, 3, 6, 0, 0, 0}}};
+    for (const auto& [id, y] : expected_y) {
+        const cases::ReadEntry* e = find_entry(entries, id);
+        BOOST_TEST_REQUIRE(e != nullptr);
+        BOOST_TEST_REQUIRE(e->ok(), problem_of(*e));
+        const cases::Case result = cases::run_case(e->value);
+        BOOST_TEST_REQUIRE(result.error.empty(), result.error);
+        BOOST_TEST(result.tensors.at("y").values == y, boost::test_tools::per_element());
+    }
+    BOOST_TEST(cases::run_case(entries[4].value).error == "unsupported op conv9d");
+}
+
+BOOST_AUTO_TEST_CASE(truncated_file_keeps_the_cases_before) {
+    std::istringstream file("case whole\nop xcorr1d\nparam mode same\ntensor x 1 3\n1 2 3\ntensor w 1 3\n0 1 0\nend\n"
+                            "case cut\nop xcorr1d\nparam mode same\ntensor x 1 5\n1 2");
+    const auto entries = cases::read_cases(file, "truncated.cases");
+    BOOST_TEST_REQUIRE(entries.size() == 2u);
+    BOOST_TEST_REQUIRE(entries[0].ok());
+    BOOST_TEST(cases::run_case(entries[0].value).tensors.at("y").values == (std::vector<double>{1, 2, 3}), boost::test_tools::per_element());
+    BOOST_TEST_REQUIRE(!entries[1].ok());
+    BOOST_TEST(problem_of(entries[1]) ==
+               "truncated.cases:13: case 'cut': file ends after 2 of the 5 values of tensor 'x' (truncated?)");
+
+    std::istringstream no_end("case open\nop xcorr1d\nparam mode same\n");
+    const auto open = cases::read_cases(no_end, "no-end.cases");
+    BOOST_TEST_REQUIRE(open.size() == 1u);
+    BOOST_TEST(contains(problem_of(open[0]), "no-end.cases:3: case 'open': file ends inside the case, no 'end'"));
+}
+
+BOOST_AUTO_TEST_CASE(other_malformed_blocks) {
+    std::istringstream file("stray 1 2\n"                                 // text before any case
+                            "case no-end\nop xcorr1d\n"                   // next case arrives before `end`
+                            "case bad-mode\nop xcorr1d\nparam mode wide\nend\n"
+                            "case no-op\ntensor x 1 1\n1\nend\n"
+                            "case bad-int\nop xcorr1d\nparam pad_before 1.5\nend\n"
+                            "case bad-dims\nop xcorr1d\ntensor x -1 3\nend\n"
+                            "case last\nop xcorr1d\nparam mode valid\ntensor x 1 1\n4\ntensor w 1 1\n0.5\nend\n");
+    const auto entries = cases::read_cases(file, "f");
+    BOOST_TEST_REQUIRE(entries.size() == 7u);
+    const auto problem = [&](std::size_t i) { return problem_of(entries[i]); };
+    BOOST_TEST(problem(0) == "f:1: expected 'case', found 'stray' outside any case");
+    BOOST_TEST(problem(1) == "f:4: case 'no-end': no 'end' before the next 'case'");
+    BOOST_TEST(contains(problem(2), "f:6: case 'bad-mode': param mode takes one of valid|same|full"), problem(2));
+    BOOST_TEST(problem(3) == "f:8: case 'no-op': the case has no 'op' line");
+    BOOST_TEST(problem(4) == "f:14: case 'bad-int': param 'pad_before': '1.5' is not an integer");
+    BOOST_TEST(contains(problem(5), "f:18: case 'bad-dims': tensor 'x': '-1' is not a number of dimensions"), problem(5));
+    BOOST_TEST_REQUIRE(entries[6].ok());
+    BOOST_TEST(cases::run_case(entries[6].value).tensors.at("y").values == std::vector<double>{2.0}, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(run_case_errors)
+
+namespace {
+cases::Case make_1d(std::vector<double> x, std::vector<double> w) {
+    cases::Case c;
+    c.id = "t";
+    c.op = "xcorr1d";
+    c.mode = "valid";
+    c.tensors["x"] = {{x.size()}, std::move(x)};
+    c.tensors["w"] = {{w.size()}, std::move(w)};
+    return c;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(invalid_params_become_the_case_error) {
+    BOOST_TEST(contains(cases::run_case(make_1d({1, 2}, {1, 1, 1})).error, "longer than the padded input"));
+
+    cases::Case c = make_1d({1, 2, 3}, {1});
+    c.params["pad_before"] = {1};
+    BOOST_TEST(cases::run_case(c).error == "xcorr1d: pad_before and pad_after go together (only one is given)");
+    c.params["pad_after"] = {1, 2};
+    BOOST_TEST(contains(cases::run_case(c).error, "param pad_after takes 1 integer, got 2"));
+    c.params["pad_after"] = {-1};
+    BOOST_TEST(contains(cases::run_case(c).error, "padding must be >= 0"));
+
+    c = make_1d({1, 2, 3}, {1});
+    c.params["stride"] = {2};
+    BOOST_TEST(contains(cases::run_case(c).error, "unsupported param 'stride'"));
+
+    c = make_1d({1, 2, 3}, {1});
+    c.mode.clear();
+    BOOST_TEST(contains(cases::run_case(c).error, "needs param mode"));
+
+    c = make_1d({1, 2, 3}, {1});
+    c.tensors.erase("w");
+    BOOST_TEST(cases::run_case(c).error == "xcorr1d: the case has no input tensor 'w'");
+
+    c = make_1d({1, 2, 3}, {1});
+    c.op = "xcorr2d";
+    BOOST_TEST(contains(cases::run_case(c).error, "xcorr2d: tensor x must have 2 dimensions"));
+}
+
+BOOST_AUTO_TEST_CASE(later_chapters_can_add_ops) {
+    cases::register_op("negate_for_test", [](const cases::Case& c) {
+        cases::Tensor y = c.tensors.at("x");
+        for (double& v : y.values) v = -v;
+        return std::map<std::string, cases::Tensor>{{"y", y}};
+    });
+    const auto ops = cases::supported_ops();
+    BOOST_TEST((std::find(ops.begin(), ops.end(), "negate_for_test") != ops.end()));
+    BOOST_TEST((std::find(ops.begin(), ops.end(), "convolve2d") != ops.end()));
+    cases::Case c = make_1d({1, -2}, {});
+    c.op = "negate_for_test";
+    BOOST_TEST(cases::run_case(c).tensors.at("y").values == (std::vector<double>{-1, 2}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

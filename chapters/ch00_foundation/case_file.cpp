@@ -1,0 +1,433 @@
+// Case files: the reader (per-case problems, resync at the next `case`), the writer (%.17g) and the
+// op table run_case dispatches through.
+#include "chapters/ch00_foundation/case_file.hpp"
+
+#include "chapters/ch01_convolution/convolution.hpp"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cctype>
+#include <cstdint>
+#include <charconv>
+#include <cstdio>
+#include <fstream>
+#include <istream>
+#include <limits>
+#include <ostream>
+#include <sstream>
+
+namespace cnnlab::cases {
+
+// ------------------------------------------------------------------------------------ Tensor
+std::size_t Tensor::element_count() const {
+    std::size_t count = 1;
+    for (std::size_t d : dims) count *= d;
+    return count;
+}
+
+bool Tensor::bitwise_equal(const Tensor& other) const {
+    if (dims != other.dims || values.size() != other.values.size()) return false;
+    return std::equal(values.begin(), values.end(), other.values.begin(), [](double a, double b) {
+        return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
+    });
+}
+
+namespace {
+
+std::string dims_string(const std::vector<std::size_t>& dims) {
+    if (dims.empty()) return "scalar";
+    std::string s;
+    for (std::size_t i = 0; i < dims.size(); ++i) s += (i ? "×" : "") + std::to_string(dims[i]);
+    return s;
+}
+
+// ------------------------------------------------------------------------------------ tokens
+constexpr std::array<std::string_view, 6> keywords{"case", "op", "param", "tensor", "error", "end"};
+bool is_keyword(std::string_view t) { return std::find(keywords.begin(), keywords.end(), t) != keywords.end(); }
+
+struct Token {
+    std::string text;
+    std::size_t line = 0;
+    bool rest_of_line = false;  // the message after `error`, kept whole
+    bool keyword() const { return !rest_of_line && is_keyword(text); }
+};
+
+std::vector<Token> tokenize(std::istream& in) {
+    std::vector<Token> tokens;
+    std::string line;
+    for (std::size_t number = 1; std::getline(in, line); ++number) {
+        std::istringstream words(line);
+        std::string word;
+        while (words >> word) {
+            tokens.push_back({word, number});
+            if (word != "error") continue;
+            std::string rest;
+            std::getline(words, rest);
+            const auto first = rest.find_first_not_of(" \t\r");
+            const auto last = rest.find_last_not_of(" \t\r");
+            tokens.push_back({first == std::string::npos ? "" : rest.substr(first, last - first + 1), number, true});
+            break;
+        }
+    }
+    return tokens;
+}
+
+std::optional<long long> parse_integer(std::string_view t) {
+    long long value = 0;
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
+    if (ec != std::errc{} || end != t.data() + t.size()) return std::nullopt;
+    return value;
+}
+
+std::optional<double> parse_double(std::string_view t) {
+    double value = 0;
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value, std::chars_format::general);
+    if (ec != std::errc{} || end != t.data() + t.size()) return std::nullopt;
+    return value;
+}
+
+// ------------------------------------------------------------------------------------ reader
+struct Problem {
+    std::size_t line;
+    std::string what;
+};
+
+constexpr std::size_t max_tensor_elements = std::size_t{1} << 28;
+constexpr long long max_tensor_dims = 8;
+
+class Reader {
+public:
+    Reader(std::vector<Token> tokens, std::string_view source) : tokens_(std::move(tokens)), source_(source) {}
+
+    std::vector<ReadEntry> read_all() {
+        std::vector<ReadEntry> entries;
+        while (pos_ < tokens_.size()) {
+            ReadEntry entry;
+            try {
+                if (!at_keyword("case"))
+                    throw Problem{tokens_[pos_].line, str("expected 'case', found '", tokens_[pos_].text, "' outside any case")};
+                read_case(entry.value);
+            } catch (const Problem& p) {
+                const std::string where = entry.value.id.empty() ? "" : str("case '", entry.value.id, "': ");
+                entry.problem.emplace(str(source_, ":", p.line, ": ", where, p.what));
+                skip_to_next_case();
+            }
+            entries.push_back(std::move(entry));
+        }
+        return entries;
+    }
+
+private:
+    bool at_keyword(std::string_view k) const {
+        return pos_ < tokens_.size() && tokens_[pos_].keyword() && tokens_[pos_].text == k;
+    }
+    std::size_t last_line() const { return tokens_.empty() ? 0 : tokens_.back().line; }
+
+    // Resynchronize: the next block starts at the next `case` keyword (possibly the current token,
+    // when the problem was a `case` arriving before `end`).
+    void skip_to_next_case() {
+        while (pos_ < tokens_.size() && !at_keyword("case")) ++pos_;
+    }
+
+    // The next token, which must exist and not be a keyword; `what` names it in the message.
+    const Token& operand(std::string_view what, std::size_t line) {
+        if (pos_ >= tokens_.size()) throw Problem{last_line(), str("file ends before ", what, " (truncated?)")};
+        const Token& t = tokens_[pos_];
+        if (t.keyword()) throw Problem{t.line, str("expected ", what, " on line ", line, ", found keyword '", t.text, "'")};
+        ++pos_;
+        return t;
+    }
+
+    void read_case(Case& c) {
+        c.line = tokens_[pos_].line;
+        ++pos_;
+        c.id = operand("a case id after 'case'", c.line).text;
+        if (const auto [it, inserted] = ids_.emplace(c.id, c.line); !inserted)
+            throw Problem{c.line, str("duplicate case id (first used on line ", it->second, ")")};
+        std::string last_tensor;
+        while (true) {
+            if (pos_ >= tokens_.size()) throw Problem{last_line(), "file ends inside the case, no 'end' (truncated?)"};
+            const Token& t = tokens_[pos_];
+            if (!t.keyword()) {
+                if (parse_double(t.text) && !last_tensor.empty())
+                    throw Problem{t.line, str("unexpected number '", t.text, "': tensor '", last_tensor, "' has more values than its dims ",
+                                              dims_string(c.tensors[last_tensor].dims), " hold")};
+                throw Problem{t.line, str("unknown keyword '", t.text, "' (expected case, op, param, tensor, error or end)")};
+            }
+            if (t.text == "case") throw Problem{t.line, "no 'end' before the next 'case'"};
+            ++pos_;
+            if (t.text == "end") break;
+            if (t.text == "op") {
+                const Token& name = operand("an op name after 'op'", t.line);
+                if (!c.op.empty()) throw Problem{t.line, str("second 'op' line ('", c.op, "' then '", name.text, "')")};
+                c.op = name.text;
+            } else if (t.text == "param") {
+                read_param(c, t.line);
+            } else if (t.text == "tensor") {
+                last_tensor = read_tensor(c, t.line);
+            } else {  // error
+                const Token& message = tokens_[pos_++];
+                c.error = message.text.empty() ? "unspecified" : message.text;
+            }
+        }
+        if (c.op.empty()) throw Problem{c.line, "the case has no 'op' line"};
+    }
+
+    void read_param(Case& c, std::size_t line) {
+        const std::string key = operand("a parameter name after 'param'", line).text;
+        std::vector<std::string> values;
+        while (pos_ < tokens_.size() && !tokens_[pos_].keyword()) values.push_back(tokens_[pos_++].text);
+        if (values.empty()) throw Problem{line, str("param '", key, "' has no values")};
+        if (key == "mode") {
+            if (!c.mode.empty()) throw Problem{line, "param 'mode' given twice"};
+            if (values.size() != 1 || (values[0] != "valid" && values[0] != "same" && values[0] != "full"))
+                throw Problem{line, str("param mode takes one of valid|same|full, got '", values[0], values.size() > 1 ? " …'" : "'")};
+            c.mode = values[0];
+            return;
+        }
+        if (c.params.contains(key)) throw Problem{line, str("param '", key, "' given twice")};
+        std::vector<long long>& numbers = c.params[key];
+        for (const std::string& v : values) {
+            const auto n = parse_integer(v);
+            if (!n) throw Problem{line, str("param '", key, "': '", v, "' is not an integer")};
+            numbers.push_back(*n);
+        }
+    }
+
+    std::string read_tensor(Case& c, std::size_t line) {
+        const std::string name = operand("a tensor name after 'tensor'", line).text;
+        if (c.tensors.contains(name)) throw Problem{line, str("tensor '", name, "' given twice")};
+        const Token& ndim_token = operand(str("the number of dimensions of tensor '", name, "'"), line);
+        const auto ndim = parse_integer(ndim_token.text);
+        if (!ndim || *ndim < 0 || *ndim > max_tensor_dims)
+            throw Problem{ndim_token.line, str("tensor '", name, "': '", ndim_token.text, "' is not a number of dimensions (0..", max_tensor_dims, ")")};
+        Tensor& tensor = c.tensors[name];
+        std::size_t count = 1;
+        for (long long i = 0; i < *ndim; ++i) {
+            const Token& d = operand(str("dimension ", i + 1, " of tensor '", name, "'"), line);
+            const auto size = parse_integer(d.text);
+            if (!size || *size < 0) throw Problem{d.line, str("tensor '", name, "': dimension '", d.text, "' is not a non-negative integer")};
+            tensor.dims.push_back(static_cast<std::size_t>(*size));
+            if (*size != 0 && count > max_tensor_elements / static_cast<std::size_t>(*size))
+                throw Problem{d.line, str("tensor '", name, "': more than ", max_tensor_elements, " elements")};
+            count *= static_cast<std::size_t>(*size);
+        }
+        tensor.values.reserve(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            if (pos_ >= tokens_.size())
+                throw Problem{last_line(), str("file ends after ", i, " of the ", count, " values of tensor '", name, "' (truncated?)")};
+            const Token& v = tokens_[pos_];
+            if (v.keyword())
+                throw Problem{v.line, str("tensor '", name, "' (", dims_string(tensor.dims), ") needs ", count, " values but has ", i,
+                                          " before '", v.text, "'")};
+            const auto value = parse_double(v.text);
+            if (!value) throw Problem{v.line, str("tensor '", name, "': '", v.text, "' is not a number (value ", i + 1, " of ", count, ")")};
+            tensor.values.push_back(*value);
+            ++pos_;
+        }
+        return name;
+    }
+
+    std::vector<Token> tokens_;
+    std::string source_;
+    std::size_t pos_ = 0;
+    std::map<std::string, std::size_t> ids_;  // id → line of its `case`
+};
+
+// ------------------------------------------------------------------------------------ writer
+void check_token(std::string_view what, const std::string& text, const Case& c) {
+    if (text.empty() || std::any_of(text.begin(), text.end(), [](unsigned char ch) { return std::isspace(ch); }))
+        throw data_error(str("write_case: ", what, " '", text, "' of case '", c.id, "' must be one non-empty word"));
+}
+
+int tensor_rank(const std::string& name) {
+    constexpr std::array<std::string_view, 8> order{"x", "w", "b", "gy", "y", "gx", "gw", "gb"};
+    const auto it = std::find(order.begin(), order.end(), name);
+    return static_cast<int>(it - order.begin());
+}
+
+}  // namespace
+
+std::vector<ReadEntry> read_cases(std::istream& in, std::string_view source) {
+    return Reader(tokenize(in), source).read_all();
+}
+
+std::vector<ReadEntry> read_case_file(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    if (!in) throw data_error(str("read_case_file: '", path.string(), "' is not a readable file"));
+    return read_cases(in, path.string());
+}
+
+std::string format_value(double value) {
+    std::array<char, 32> buffer{};
+    std::snprintf(buffer.data(), buffer.size(), "%.17g", value);
+    return buffer.data();
+}
+
+void write_case(std::ostream& out, const Case& c) {
+    check_token("id", c.id, c);
+    check_token("op", c.op, c);
+    out << "case " << c.id << "\nop " << c.op << '\n';
+    if (!c.mode.empty()) out << "param mode " << c.mode << '\n';
+    for (const auto& [key, values] : c.params) {
+        check_token("param", key, c);
+        out << "param " << key;
+        for (long long v : values) out << ' ' << v;
+        out << '\n';
+    }
+    if (!c.error.empty()) {
+        std::string message = c.error;
+        std::replace_if(message.begin(), message.end(), [](char ch) { return ch == '\n' || ch == '\r'; }, ' ');
+        out << "error " << message << '\n';
+    }
+    std::vector<const std::pair<const std::string, Tensor>*> tensors;
+    for (const auto& entry : c.tensors) tensors.push_back(&entry);
+    std::stable_sort(tensors.begin(), tensors.end(),
+                     [](const auto* a, const auto* b) { return tensor_rank(a->first) < tensor_rank(b->first); });
+    for (const auto* entry : tensors) {
+        const auto& [name, t] = *entry;
+        check_token("tensor", name, c);
+        if (t.values.size() != t.element_count())
+            throw data_error(str("write_case: tensor '", name, "' of case '", c.id, "' has ", t.values.size(), " values but its dims ",
+                                 dims_string(t.dims), " imply ", t.element_count()));
+        out << "tensor " << name << ' ' << t.dims.size();
+        for (std::size_t d : t.dims) out << ' ' << d;
+        out << '\n';
+        const std::size_t row = t.dims.empty() ? 1 : t.dims.back();
+        for (std::size_t start = 0; row > 0 && start < t.values.size(); start += row) {
+            for (std::size_t i = 0; i < row; ++i) out << (i ? " " : "") << format_value(t.values[start + i]);
+            out << '\n';
+        }
+    }
+    out << "end\n";
+}
+
+void write_cases(std::ostream& out, const std::vector<Case>& cases) {
+    for (const Case& c : cases) write_case(out, c);
+}
+
+// ------------------------------------------------------------------------------------ conversions
+arma::mat to_matrix(const Tensor& t, std::string_view what) {
+    if (t.dims.size() != 2) throw data_error(str(what, " must have 2 dimensions (rows cols) but has ", t.dims.size(), " (", dims_string(t.dims), ")"));
+    if (t.values.size() != t.element_count())
+        throw data_error(str(what, " (", dims_string(t.dims), ") has ", t.values.size(), " values, not ", t.element_count()));
+    // Row-major values are the column-major storage of the transpose.
+    return arma::mat(t.values.data(), t.dims[1], t.dims[0]).t();
+}
+
+arma::vec to_vector(const Tensor& t, std::string_view what) {
+    if (t.dims.size() != 1) throw data_error(str(what, " must have 1 dimension but has ", t.dims.size(), " (", dims_string(t.dims), ")"));
+    if (t.values.size() != t.element_count())
+        throw data_error(str(what, " (", dims_string(t.dims), ") has ", t.values.size(), " values, not ", t.element_count()));
+    return arma::vec(t.values);
+}
+
+Tensor from_matrix(const arma::mat& m) {
+    const arma::mat transposed = m.t();  // column-major storage of the transpose = row-major of m
+    return {{m.n_rows, m.n_cols}, std::vector<double>(transposed.begin(), transposed.end())};
+}
+
+Tensor from_vector(const arma::vec& v) { return {{v.n_elem}, std::vector<double>(v.begin(), v.end())}; }
+
+// ------------------------------------------------------------------------------------ ops
+namespace {
+
+const Tensor& input(const Case& c, const std::string& name) {
+    const auto it = c.tensors.find(name);
+    if (it == c.tensors.end()) throw data_error(str(c.op, ": the case has no input tensor '", name, "'"));
+    return it->second;
+}
+
+void allow_only_params(const Case& c, std::initializer_list<std::string_view> allowed) {
+    for (const auto& [key, values] : c.params) {
+        if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+        std::string list;
+        for (std::string_view a : allowed) list += str(list.empty() ? "" : ", ", a);
+        throw argument_error(str(c.op, ": unsupported param '", key, "' (this op takes mode, ", list, ")"));
+    }
+}
+
+// pad_before / pad_after as per-axis Sides (rows first), or nothing when absent.
+std::optional<std::vector<Sides>> explicit_padding(const Case& c, std::size_t axes) {
+    const auto before = c.params.find("pad_before"), after = c.params.find("pad_after");
+    if ((before == c.params.end()) != (after == c.params.end()))
+        throw argument_error(str(c.op, ": pad_before and pad_after go together (only one is given)"));
+    if (before == c.params.end()) return std::nullopt;
+    for (const auto* p : {&*before, &*after})
+        if (p->second.size() != axes)
+            throw argument_error(str(c.op, ": param ", p->first, " takes ", axes, axes == 1 ? " integer" : " integers (h w)", ", got ", p->second.size()));
+    std::vector<Sides> sides;
+    for (std::size_t a = 0; a < axes; ++a) {
+        if (before->second[a] < 0 || after->second[a] < 0)
+            throw argument_error(str(c.op, ": padding must be >= 0, got pad_before ", before->second[a], ", pad_after ", after->second[a]));
+        sides.push_back({static_cast<std::size_t>(before->second[a]), static_cast<std::size_t>(after->second[a])});
+    }
+    return sides;
+}
+
+Mode required_mode(const Case& c) {
+    if (c.mode.empty()) throw argument_error(str(c.op, ": needs param mode (valid|same|full) or pad_before/pad_after"));
+    return parse_mode(c.mode);
+}
+
+std::map<std::string, Tensor> run_single_channel_1d(const Case& c, bool convolve) {
+    allow_only_params(c, {"pad_before", "pad_after"});
+    const arma::vec x = to_vector(input(c, "x"), str(c.op, ": tensor x"));
+    const arma::vec w = to_vector(input(c, "w"), str(c.op, ": tensor w"));
+    Options1d options;
+    if (const auto sides = explicit_padding(c, 1)) options.padding = (*sides)[0];
+    else options.padding = required_mode(c);
+    return {{"y", from_vector(convolve ? cnnlab::conv1d(x, w, options) : cnnlab::xcorr1d(x, w, options))}};
+}
+
+std::map<std::string, Tensor> run_single_channel_2d(const Case& c, bool convolve) {
+    allow_only_params(c, {"pad_before", "pad_after"});
+    const arma::mat x = to_matrix(input(c, "x"), str(c.op, ": tensor x"));
+    const arma::mat w = to_matrix(input(c, "w"), str(c.op, ": tensor w"));
+    Options2d options;
+    if (const auto sides = explicit_padding(c, 2)) options.padding = Sides2{(*sides)[0], (*sides)[1]};
+    else options.padding = required_mode(c);
+    return {{"y", from_matrix(convolve ? cnnlab::conv2d(x, w, options) : cnnlab::xcorr2d(x, w, options))}};
+}
+
+// The op table. Each chapter adds its ops here (or through register_op).
+std::map<std::string, OpFunction>& op_table() {
+    static std::map<std::string, OpFunction> table{
+        // Chapter 1: single-channel signal and image ops (SciPy correlate/convolve, correlate2d/convolve2d).
+        {"xcorr1d", [](const Case& c) { return run_single_channel_1d(c, false); }},
+        {"convolve1d", [](const Case& c) { return run_single_channel_1d(c, true); }},
+        {"xcorr2d", [](const Case& c) { return run_single_channel_2d(c, false); }},
+        {"convolve2d", [](const Case& c) { return run_single_channel_2d(c, true); }},
+    };
+    return table;
+}
+
+}  // namespace
+
+void register_op(const std::string& name, OpFunction function) { op_table()[name] = std::move(function); }
+
+std::vector<std::string> supported_ops() {
+    std::vector<std::string> names;
+    for (const auto& [name, function] : op_table()) names.push_back(name);
+    return names;
+}
+
+Case run_case(const Case& c) {
+    Case result;
+    result.id = c.id;
+    result.op = c.op;
+    const auto it = op_table().find(c.op);
+    if (it == op_table().end()) {
+        result.error = str("unsupported op ", c.op);
+        return result;
+    }
+    try {
+        result.tensors = it->second(c);
+    } catch (const std::exception& e) {
+        result.error = e.what();
+    }
+    return result;
+}
+
+}  // namespace cnnlab::cases

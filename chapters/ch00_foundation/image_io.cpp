@@ -10,7 +10,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
+#include <system_error>
 #include <vector>
 
 namespace cnnlab {
@@ -33,11 +35,18 @@ void write_bytes(const std::string& path, int width, int height, int channels, c
 }  // namespace
 
 arma::Cube<float> load_image(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+        throw data_error(str("load_image: cannot read '", path, "': no such file"));
+    if (std::filesystem::is_directory(path, ec))
+        throw data_error(str("load_image: cannot read '", path, "': it is a directory, not an image file"));
     int width = 0, height = 0, channels = 0;
     std::unique_ptr<unsigned char, StbiFree> pixels(stbi_load(path.c_str(), &width, &height, &channels, 0));
     if (!pixels) {
         const char* reason = stbi_failure_reason();
-        throw data_error(str("load_image: cannot read '", path, "': ", reason ? reason : "unknown reason"));
+        const bool said = reason != nullptr && *reason != '\0';
+        throw data_error(str("load_image: cannot read '", path, "': ",
+                             said ? reason : "corrupt or truncated image data", " (stb_image)"));
     }
     arma::Cube<float> image(height, width, channels);
     const unsigned char* p = pixels.get();  // row-major, channels interleaved

@@ -1,0 +1,328 @@
+// The exercise checker, tested: the solutions pass every check; each check rejects a deliberately
+// wrong answer and names the first element that differs; the comparison helper reports shapes
+// before elements; the frame turns not_attempted and foreign exceptions into verdicts.
+// (The shipped stubs are checked end to end by the CTest entries exercises.stubs-*.)
+#define BOOST_TEST_MODULE exercises
+#include "chapters/ch00_foundation/errors.hpp"
+#include "chapters/ch01_convolution/convolution.hpp"
+#include "exercises/ch01/ch01_checks.hpp"
+#include "exercises/checker/compare.hpp"
+#include "exercises/checker/report.hpp"
+#include "reference/convolution.hpp"
+
+#include <boost/test/unit_test.hpp>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+namespace ex = cnnlab::exercises;
+namespace ch01 = cnnlab::exercises::ch01;
+
+namespace {
+
+/// A verdict's mismatch, or a test failure when there is none.
+const ex::Mismatch& mismatch_of(const ex::Verdict& v) {
+    BOOST_TEST_REQUIRE((v.status == ex::Status::wrong), "expected WRONG, got " << ex::status_name(v.status) << ": " << v.detail);
+    BOOST_TEST_REQUIRE(v.mismatch.has_value());
+    return *v.mismatch;
+}
+
+void check_first_difference(const ex::Verdict& v, const std::string& index, const std::string& expected, const std::string& got) {
+    const ex::Mismatch& m = mismatch_of(v);
+    BOOST_TEST(m.index == index, m.describe());
+    BOOST_TEST(m.expected == expected, m.describe());
+    BOOST_TEST(m.got == got, m.describe());
+}
+
+/// A registry with chapter 1 and one exercise whose check is `check`.
+ex::Registry one_exercise(std::function<ex::Verdict()> check) {
+    ex::Registry r;
+    r.add_chapter({1, "test chapter", "exercises/ch01/ch01_exercises.cpp"});
+    r.add({"t-1", 1, "test exercise", "test", "f()", "a hint", std::move(check)});
+    return r;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(solutions)
+
+BOOST_AUTO_TEST_CASE(every_exercise_is_right_with_the_solutions) {
+    const ex::Registry& registry = ex::all_exercises();
+    BOOST_TEST(registry.exercises().size() == 11u);
+    for (const ex::Result& r : ex::run_exercises(registry.select("")))
+        BOOST_TEST((r.verdict.status == ex::Status::right), r.exercise->id << ": " << ex::status_name(r.verdict.status) << " — " << r.verdict.detail);
+}
+
+BOOST_AUTO_TEST_CASE(every_exercise_has_a_hint_a_function_and_a_unique_id) {
+    std::set<std::string> ids;
+    for (const ex::Exercise& e : ex::all_exercises().exercises()) {
+        BOOST_TEST(!e.hint.empty(), e.id);
+        BOOST_TEST(!e.function.empty(), e.id);
+        BOOST_TEST(ids.insert(e.id).second, e.id);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(solutions_report_exits_zero) {
+    std::ostringstream out;
+    BOOST_TEST(ex::run_check(out, "", /*require_all=*/true) == 0);
+    BOOST_TEST(out.str().find("11 exercises: 11 right, 0 wrong, 0 errors, 0 not attempted") != std::string::npos, out.str());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(comparison_helper)
+
+BOOST_AUTO_TEST_CASE(shape_mismatch_reports_both_shapes) {
+    const auto m = ex::compare("C", arma::mat(9, 4, arma::fill::zeros), arma::mat(4, 9, arma::fill::zeros));
+    BOOST_TEST_REQUIRE(m.has_value());
+    BOOST_TEST(m->expected_shape == "4×9");
+    BOOST_TEST(m->got_shape == "9×4");
+    BOOST_TEST(m->index.empty());
+    BOOST_TEST(m->describe() == "C: shape differs: expected 4×9, got 9×4");
+}
+
+BOOST_AUTO_TEST_CASE(same_number_of_elements_is_still_a_shape_mismatch) {
+    // vectorised equal, shapes not: a per-element comparison alone would miss this.
+    const arma::mat expected = arma::reshape(arma::regspace(0.0, 5.0), 2, 3);
+    const auto m = ex::compare("Y", arma::mat(arma::reshape(expected, 3, 2)), expected);
+    BOOST_TEST_REQUIRE(m.has_value());
+    BOOST_TEST(m->describe() == "Y: shape differs: expected 2×3, got 3×2");
+}
+
+BOOST_AUTO_TEST_CASE(vector_length_mismatch) {
+    const auto m = ex::compare("w", arma::vec{1, -2, 1, 0}, arma::vec{1, -2, 1});
+    BOOST_TEST_REQUIRE(m.has_value());
+    BOOST_TEST(m->describe() == "w: shape differs: expected length 3, got length 4");
+}
+
+BOOST_AUTO_TEST_CASE(first_difference_is_row_major) {
+    arma::mat got(2, 3, arma::fill::zeros);
+    got(1, 0) = 5;    // first in memory (column-major) ...
+    got(0, 2) = 7.5;  // ... but first when read row by row
+    const auto m = ex::compare("Y", got, arma::mat(2, 3, arma::fill::zeros));
+    BOOST_TEST_REQUIRE(m.has_value());
+    BOOST_TEST(m->describe() == "Y: first difference at (0, 2): expected 0, got 7.5");
+}
+
+BOOST_AUTO_TEST_CASE(tolerance_and_nan) {
+    BOOST_TEST(!ex::compare("y", arma::vec{1000.0 + 1e-7}, arma::vec{1000.0}).has_value());  // relative 1e-10
+    BOOST_TEST(ex::compare("y", arma::vec{1.0 + 1e-6}, arma::vec{1.0}).has_value());
+    const auto m = ex::compare("y", arma::vec{1, arma::datum::nan}, arma::vec{1, 2});
+    BOOST_TEST_REQUIRE(m.has_value());
+    BOOST_TEST(m->index == "[1]");
+    BOOST_TEST(m->got == "nan");
+}
+
+BOOST_AUTO_TEST_CASE(sizes_and_counts) {
+    const auto m = ex::compare("shape", ex::Size2{2, 3}, ex::Size2{2, 2});
+    BOOST_TEST_REQUIRE(m.has_value());
+    BOOST_TEST(m->describe() == "shape: first difference at cols: expected 2, got 3 (expected 2×2, got 2×3)");
+    BOOST_TEST(!ex::compare("shape", ex::Size2{2, 2}, ex::Size2{2, 2}).has_value());
+    BOOST_TEST(ex::compare("n", std::size_t{4}, std::size_t{5})->describe() == "n: expected 5, got 4");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(frame)
+
+BOOST_AUTO_TEST_CASE(not_attempted_and_exceptions_become_verdicts) {
+    const ex::Registry stub = one_exercise([]() -> ex::Verdict { throw ex::not_attempted{}; });
+    BOOST_TEST((ex::run_exercise(stub.exercises()[0]).verdict.status == ex::Status::not_attempted));
+
+    const ex::Registry throws = one_exercise([]() -> ex::Verdict { throw cnnlab::shape_error("corr2d: kernel larger than input"); });
+    const ex::Result r = ex::run_exercise(throws.exercises()[0]);
+    BOOST_TEST((r.verdict.status == ex::Status::error));
+    BOOST_TEST(r.verdict.detail == "your code threw: corr2d: kernel larger than input");
+
+    const ex::Registry throws_int = one_exercise([]() -> ex::Verdict { throw 42; });
+    BOOST_TEST((ex::run_exercise(throws_int.exercises()[0]).verdict.status == ex::Status::error));
+}
+
+#ifndef ARMA_NO_DEBUG  // Armadillo's bounds checks are what turn the bad read into an exception
+BOOST_AUTO_TEST_CASE(out_of_bounds_read_in_learner_code_is_an_error_not_a_crash) {
+    // A corr2d that reads one column too far: Armadillo's bounds check throws, the frame reports it.
+    const ex::Registry r = one_exercise([] {
+        return ch01::check_corr2d([](const arma::mat& x, const arma::mat& k) {
+            arma::mat y(x.n_rows - k.n_rows + 1, x.n_cols - k.n_cols + 1, arma::fill::zeros);
+            for (std::size_t i = 0; i < y.n_rows; ++i)
+                for (std::size_t j = 0; j < y.n_cols; ++j)
+                    for (std::size_t u = 0; u < k.n_rows; ++u)
+                        for (std::size_t v = 0; v < k.n_cols; ++v) y(i, j) += k(u, v) * x(i + u, j + v + 1);
+            return y;
+        });
+    });
+    const ex::Result result = ex::run_exercise(r.exercises()[0]);
+    BOOST_TEST((result.verdict.status == ex::Status::error), result.verdict.detail);
+    BOOST_TEST(result.verdict.detail.find("out of bounds") != std::string::npos, result.verdict.detail);
+}
+
+#endif
+
+BOOST_AUTO_TEST_CASE(a_wrong_lambda_is_reported_wrong_with_its_first_difference) {
+    // corr2d off by one in output (1, 0): d2l's 37 becomes 38.
+    const ex::Registry r = one_exercise([] {
+        return ch01::check_corr2d([](const arma::mat& x, const arma::mat& k) {
+            arma::mat y = cnnlab::xcorr2d(x, k);
+            y(1, 0) += 1;
+            return y;
+        });
+    });
+    const std::vector<ex::Result> results = ex::run_exercises(r.select(""));
+    check_first_difference(results[0].verdict, "(1, 0)", "37", "38");
+    std::ostringstream out;
+    ex::print_report(out, r, results);
+    BOOST_TEST(out.str().find("WRONG") != std::string::npos, out.str());
+    BOOST_TEST(out.str().find("first difference at (1, 0): expected 37, got 38") != std::string::npos, out.str());
+    BOOST_TEST(out.str().find("hint: a hint") != std::string::npos, out.str());
+    BOOST_TEST(out.str().find("1 exercise: 0 right, 1 wrong, 0 errors") != std::string::npos, out.str());
+    BOOST_TEST(ex::exit_code(ex::summarize(results)) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(exit_codes) {
+    BOOST_TEST(ex::exit_code({.right = 2, .not_attempted = 3}) == 0);
+    BOOST_TEST(ex::exit_code({.right = 2, .not_attempted = 3}, /*require_all=*/true) == 1);
+    BOOST_TEST(ex::exit_code({.right = 2, .error = 1}) == 1);
+    BOOST_TEST(ex::exit_code({.right = 5}, true) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(selection) {
+    const ex::Registry& r = ex::all_exercises();
+    BOOST_TEST(r.select("").size() == 11u);
+    BOOST_TEST(r.select("1").size() == 11u);
+    BOOST_TEST(r.select("5-1").size() == 2u);   // 5-1.1 and 5-1.2
+    BOOST_TEST(r.select("5-1.2").size() == 1u);
+    BOOST_TEST(r.select("d2l-edge").size() == 1u);  // not d2l-edge-transposed
+    BOOST_CHECK_THROW(r.select("7"), cnnlab::argument_error);
+    BOOST_CHECK_THROW(r.select("5-"), cnnlab::argument_error);
+}
+
+BOOST_AUTO_TEST_CASE(duplicate_ids_are_refused) {
+    ex::Registry r = one_exercise([] { return ex::Verdict::right(""); });
+    BOOST_CHECK_THROW(r.add({"t-1", 1, "again", "test", "f()", "h", [] { return ex::Verdict::right(""); }}), std::logic_error);
+    BOOST_CHECK_THROW(r.add({"t-2", 3, "no chapter 3", "test", "f()", "h", [] { return ex::Verdict::right(""); }}), std::logic_error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Each chapter-1 check, fed a plausible wrong answer, must say WRONG and where.
+BOOST_AUTO_TEST_SUITE(chapter1_checks_reject_wrong_answers)
+
+BOOST_AUTO_TEST_CASE(second_difference) {
+    // [1, -2, 2] on t²: y_i = (i+2)² − 2(i+1)² + 2i² = i² + 2 — right at i = 0, wrong from i = 1.
+    check_first_difference(ch01::check_second_difference_kernel([] { return arma::vec{1, -2, 2}; }), "[1]", "2", "3");
+    check_first_difference(ch01::check_second_difference_kernel([] { return arma::vec{2, -4, 2}; }), "[0]", "2", "4");
+    BOOST_TEST(mismatch_of(ch01::check_second_difference_kernel([] { return arma::vec{1, -1}; })).got_shape == "length 2");
+    // A 5-tap fourth-order kernel is also a second derivative: accepted.
+    const ex::Verdict five = ch01::check_second_difference_kernel([] { return arma::vec{-1.0 / 12, 16.0 / 12, -30.0 / 12, 16.0 / 12, -1.0 / 12}; });
+    BOOST_TEST((five.status == ex::Status::right), five.detail);
+}
+
+BOOST_AUTO_TEST_CASE(laplacian) {
+    // Note 003's L0 is −∇²: −4 instead of 4, and the verdict says so.
+    const ex::Verdict l0 = ch01::check_laplacian_kernel([] { return arma::mat{{0, -1, 0}, {-1, 4, -1}, {0, -1, 0}}; });
+    check_first_difference(l0, "(0, 0)", "4", "-4");
+    BOOST_TEST(mismatch_of(l0).note.find("L0") != std::string::npos, l0.detail);
+    // 2·∂²/∂x² gives 4 on x² + y² too; the cubic (∇² = 8x + 6y, here at x = y = −2) catches it.
+    check_first_difference(ch01::check_laplacian_kernel([] { return arma::mat{{0, 0, 0}, {2, -4, 2}, {0, 0, 0}}; }), "(0, 0)", "-28", "0");
+    BOOST_TEST(mismatch_of(ch01::check_laplacian_kernel([] { return arma::mat{{1, -2, 1}}; })).got_shape == "1×3");
+    // The isotropic 9-point stencil is another right answer.
+    const ex::Verdict nine = ch01::check_laplacian_kernel([]() -> arma::mat { return arma::mat{{1, 4, 1}, {4, -20, 4}, {1, 4, 1}} / 6.0; });
+    BOOST_TEST((nine.status == ex::Status::right), nine.detail);
+}
+
+BOOST_AUTO_TEST_CASE(wide_xcorr) {
+    // Valid instead of full: the shape is wrong.
+    const ex::Verdict valid = ch01::check_wide_xcorr([](const arma::mat& w, const arma::mat& x) { return cnnlab::xcorr2d(x, w); });
+    BOOST_TEST(mismatch_of(valid).expected_shape == "5×7");
+    BOOST_TEST(mismatch_of(valid).got_shape == "3×3");
+    // Full convolution instead of full cross-correlation: right shape, wrong values.
+    const ex::Verdict flipped = ch01::check_wide_xcorr(
+        [](const arma::mat& w, const arma::mat& x) { return cnnlab::conv2d(x, w, {.padding = cnnlab::Mode::full}); });
+    BOOST_TEST(!mismatch_of(flipped).index.empty(), flipped.detail);
+}
+
+BOOST_AUTO_TEST_CASE(conv_matrix) {
+    // Column-major vec instead of row-major: the same zero pattern, but column 1 of C holds w(1, 0) = 3
+    // where nndl's holds w(0, 1) = 2, so the unit input at (0, 1) gives y(0, 0) = 3 instead of 2.
+    const ex::Verdict column_major = ch01::check_conv_matrix_3x3([](const arma::mat& w) {
+        arma::mat c(4, 9, arma::fill::zeros);
+        for (std::size_t i = 0; i < 2; ++i)
+            for (std::size_t j = 0; j < 2; ++j)
+                for (std::size_t u = 0; u < 2; ++u)
+                    for (std::size_t v = 0; v < 2; ++v) c(i + 2 * j, (i + u) + 3 * (j + v)) = w(u, v);
+        return c;
+    });
+    check_first_difference(column_major, "[0]", "2", "3");
+    BOOST_TEST(mismatch_of(column_major).quantity.find("column 1 of C") != std::string::npos, column_major.detail);
+    // Transposed (9×4).
+    BOOST_TEST(mismatch_of(ch01::check_conv_matrix_3x3([](const arma::mat& w) {
+                   return arma::mat(cnnlab::ref::conv_matrix2d(w, 3, 3).t());
+               })).got_shape == "9×4");
+    // One misplaced tap: the zero pattern names the cell.
+    check_first_difference(ch01::check_conv_matrix_3x3([](const arma::mat& w) {
+                               arma::mat c = cnnlab::ref::conv_matrix2d(w, 3, 3);
+                               c(3, 8) = 0;
+                               c(3, 6) = w(1, 1);
+                               return c;
+                           }),
+                           "(3, 6)", "0", "1");
+}
+
+BOOST_AUTO_TEST_CASE(corr2d_that_convolves) {
+    const ex::Verdict v = ch01::check_corr2d([](const arma::mat& x, const arma::mat& k) { return cnnlab::conv2d(x, k); });
+    check_first_difference(v, "(0, 0)", "19", "5");
+    BOOST_TEST(mismatch_of(v).note.find("convolution") != std::string::npos, v.detail);
+}
+
+BOOST_AUTO_TEST_CASE(edges) {
+    // The check's hand-written output agrees with cnnlab on d2l's image.
+    arma::mat image(6, 8, arma::fill::ones);
+    image.cols(2, 5).zeros();
+    const arma::mat k{{1, -1}};
+    BOOST_TEST((ch01::check_edge_output([&] { return cnnlab::xcorr2d(image, k); }).status == ex::Status::right));
+    const ex::Verdict library = ch01::check_transposed_edge_outputs([&] {
+        return ch01::TransposedEdges{cnnlab::xcorr2d(arma::mat(image.t()), k), cnnlab::xcorr2d(image, arma::mat(k.t())),
+                                     cnnlab::xcorr2d(arma::mat(image.t()), arma::mat(k.t()))};
+    });
+    BOOST_TEST((library.status == ex::Status::right), library.detail);
+    check_first_difference(ch01::check_edge_output([] { return arma::mat(-ch01::edge_output()); }), "(0, 1)", "1", "-1");
+    const ex::Verdict swapped = ch01::check_transposed_edge_outputs([] {
+        ch01::TransposedEdges e = ch01::transposed_edge_outputs();
+        std::swap(e.image_transposed, e.kernel_transposed);
+        return e;
+    });
+    BOOST_TEST(mismatch_of(swapped).describe() == "corr2d(Xᵀ, K): shape differs: expected 8×5, got 5×8");
+}
+
+BOOST_AUTO_TEST_CASE(shapes) {
+    // d2l's total-padding formula fed per-side padding: right on d2l's example, wrong on the grid.
+    const ex::Verdict total = ch01::check_output_shape([](ex::Size2 n, ex::Size2 k, ex::Size2 p, ex::Size2 s) {
+        return ex::Size2{(n.rows + p.rows - k.rows + s.rows) / s.rows, (n.cols + p.cols - k.cols + s.cols) / s.cols};
+    });
+    BOOST_TEST((total.status == ex::Status::wrong), total.detail);
+    BOOST_TEST(total.detail.find("d2l's example") == std::string::npos, total.detail);
+    check_first_difference(ch01::check_strided_example_shape([] { return ex::Size2{3, 2}; }), "rows", "2", "3");
+}
+
+BOOST_AUTO_TEST_CASE(im2col_row_major_taps) {
+    // Taps in row u·V + v (row-major) instead of u + U·v: the literal's (1, 0) is 1 instead of 3.
+    const ex::Verdict v = ch01::check_im2col([](const arma::mat& x, ex::Size2 k, ex::Size2 s) {
+        arma::mat c = ch01::im2col(x, k, s);
+        arma::mat swapped(c.n_rows, c.n_cols);
+        for (std::size_t u = 0; u < k.rows; ++u)
+            for (std::size_t w = 0; w < k.cols; ++w) swapped.row(u * k.cols + w) = c.row(u + k.rows * w);
+        return swapped;
+    });
+    check_first_difference(v, "(1, 0)", "3", "1");
+}
+
+BOOST_AUTO_TEST_CASE(output_size_without_dilation) {
+    const ex::Verdict v = ch01::check_output_size(
+        [](std::size_t n, std::size_t k, std::size_t p, std::size_t s, std::size_t) { return (n + 2 * p - k) / s + 1; });
+    const ex::Mismatch& m = mismatch_of(v);
+    BOOST_TEST(m.quantity.find("d=2") != std::string::npos, m.describe());
+    BOOST_TEST(m.expected == "3");
+    BOOST_TEST(m.got == "5");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

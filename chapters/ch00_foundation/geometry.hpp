@@ -35,6 +35,7 @@ std::string_view mode_name(Mode mode);
 struct Sides {
     std::size_t before = 0;  ///< zeros before the first element (top / left)
     std::size_t after = 0;   ///< zeros after the last element (bottom / right)
+    /// Equal when both sides are equal.
     bool operator==(const Sides&) const = default;
 };
 
@@ -60,7 +61,9 @@ struct Axis {
     Sides pad;                 ///< zeros before/after
     std::size_t output = 0;    ///< \f$\lfloor (n + p_b + p_a - d(K-1) - 1)/s \rfloor + 1\f$
 
+    /// \f$n + p_b + p_a\f$, the input length after padding.
     std::size_t padded_input() const { return input + pad.before + pad.after; }
+    /// \f$d(K-1)+1\f$, the span of the dilated kernel.
     std::size_t effective_kernel() const { return cnnlab::effective_kernel(kernel, dilation); }
 };
 
@@ -99,22 +102,22 @@ using Padding2d = std::variant<Mode, Sides2>;
 
 /// A pair of per-axis integers (stride or dilation), rows first.
 struct Step2 {
-    std::size_t rows = 1;
-    std::size_t cols = 1;
+    std::size_t rows = 1;  ///< step down the rows (vertical)
+    std::size_t cols = 1;  ///< step along the columns (horizontal)
 };
 
 /// Options of a 2-D convolution or cross-correlation on a single plane, e.g.
 /// `{.padding = Mode::same, .stride = {2, 1}}` or `{.padding = Sides2::symmetric(1, 2)}`.
 struct Options2d {
-    Padding2d padding = Mode::valid;
-    Step2 stride{};
-    Step2 dilation{};
+    Padding2d padding = Mode::valid;  ///< a Mode for both axes or explicit Sides2
+    Step2 stride{};                   ///< \f$(s_h, s_w)\f$, each \f$\ge 1\f$
+    Step2 dilation{};                 ///< \f$(d_h, d_w)\f$, each \f$\ge 1\f$ (1 = no holes)
 };
 
 /// The resolved geometry of a 2-D operation: one Axis per dimension.
 struct Geometry2d {
-    Axis rows;
-    Axis cols;
+    Axis rows;  ///< the vertical axis (height)
+    Axis cols;  ///< the horizontal axis (width)
 };
 
 /// Validates and resolves the geometry of a 1-D op on an input of `input` elements and a kernel of

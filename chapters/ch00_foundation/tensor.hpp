@@ -23,8 +23,13 @@ namespace cnnlab {
 
 /// Four sizes in PyTorch order: batch, channels, height, width.
 struct Shape4 {
-    std::size_t n = 0, c = 0, h = 0, w = 0;
+    std::size_t n = 0;  ///< batch size
+    std::size_t c = 0;  ///< channels
+    std::size_t h = 0;  ///< height (rows)
+    std::size_t w = 0;  ///< width (columns)
+    /// \f$N \cdot C \cdot H \cdot W\f$
     std::size_t elements() const { return n * c * h * w; }
+    /// Equal when all four sizes are equal.
     bool operator==(const Shape4&) const = default;
     /// "4×2×3×5"
     std::string str() const { return cnnlab::str(n, "×", c, "×", h, "×", w); }
@@ -63,13 +68,18 @@ public:
         return out;
     }
 
+    /// The N×C×H×W sizes.
     const Shape4& shape() const { return shape_; }
+    /// Number of elements, shape().elements().
     std::size_t size() const { return data_.size(); }
+    /// The contiguous storage, in the memory order of the file comment.
     T* data() { return data_.data(); }
+    /// \copydoc data()
     const T* data() const { return data_.data(); }
 
     /// Element access (unchecked in release, like Armadillo's `at`).
     T& operator()(std::size_t n, std::size_t c, std::size_t h, std::size_t w) { return data_[offset(n, c, h, w)]; }
+    /// \copydoc operator()(std::size_t,std::size_t,std::size_t,std::size_t)
     const T& operator()(std::size_t n, std::size_t c, std::size_t h, std::size_t w) const {
         return data_[offset(n, c, h, w)];
     }

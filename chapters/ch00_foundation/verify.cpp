@@ -1,5 +1,7 @@
 #include "chapters/ch00_foundation/verify.hpp"
 
+#include "chapters/ch00_foundation/errors.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <exception>
@@ -7,7 +9,12 @@
 
 namespace cnnlab::verify {
 
-void Registry::add(Claim claim) { claims_.push_back(std::move(claim)); }
+void Registry::add(Claim claim) {
+    for (const Claim& existing : claims_)
+        if (existing.id == claim.id)
+            throw argument_error(str("verify::Registry::add: claim id '", claim.id, "' is registered twice"));
+    claims_.push_back(std::move(claim));
+}
 
 Result run_claim(const Claim& claim) {
     Result result{&claim, {}, Status::fail, {}};
@@ -94,18 +101,36 @@ void print_table(std::ostream& out, const std::vector<Result>& results) {
         << " errata confirmed, " << count(Status::fail) << " fail\n";
 }
 
+namespace {
+/// A markdown table cell: a bare `|` would end the cell, so it is escaped.
+std::string cell(const std::string& text) {
+    std::string escaped;
+    for (char ch : text) {
+        if (ch == '|') escaped += '\\';
+        escaped += ch;
+    }
+    return escaped;
+}
+/// A formula inside a table cell: `\|` would read as LaTeX's norm bars, so `|` becomes `\vert`.
+std::string formula_cell(const std::string& latex) {
+    std::string out;
+    for (char ch : latex) out += ch == '|' ? std::string("\\vert ") : std::string(1, ch);
+    return out;
+}
+}  // namespace
+
 void print_markdown(std::ostream& out, const std::vector<Result>& results) {
     out << "| claim | statement | source | status | error | tolerance | measured |\n"
         << "| --- | --- | --- | --- | --- | --- | --- |\n";
     for (const Result& r : results) {
-        out << "| `" << r.claim->id << "` | \\f$" << r.claim->statement << "\\f$ | " << r.claim->source << " | **"
-            << status_name(r.status) << "** | " << scientific(r.measurement.error) << " | "
-            << scientific(r.measurement.tolerance) << " | " << r.measurement.detail;
+        std::string measured = r.measurement.detail;
         if (r.claim->erratum)
-            out << "; erratum " << r.claim->erratum->note << ": the note says " << r.claim->erratum->wrong << ", but "
-                << r.claim->erratum->right;
-        if (!r.message.empty()) out << "; " << r.message;
-        out << " |\n";
+            measured += str("; erratum ", r.claim->erratum->note, ": the note says ", r.claim->erratum->wrong, ", but ",
+                            r.claim->erratum->right);
+        if (!r.message.empty()) measured += "; " + r.message;
+        out << "| `" << r.claim->id << "` | \\f$" << formula_cell(r.claim->statement) << "\\f$ | " << cell(r.claim->source)
+            << " | **" << status_name(r.status) << "** | " << scientific(r.measurement.error) << " | "
+            << scientific(r.measurement.tolerance) << " | " << cell(measured) << " |\n";
     }
 }
 

@@ -38,8 +38,8 @@ struct Claim {
     int chapter = 0;        ///< 1..7
     std::string statement;  ///< the formula, LaTeX without delimiters
     std::string source;     ///< "nndl (5.13), ex 5-2" or "003 §5.1.3"
-    std::function<Measurement()> measure;
-    std::optional<Erratum> erratum{};
+    std::function<Measurement()> measure;  ///< runs the check and reports error and tolerance
+    std::optional<Erratum> erratum{};      ///< set when a note states the claim wrongly
 };
 
 /// How a claim came out.
@@ -51,16 +51,18 @@ enum class Status {
 
 /// A claim with its outcome.
 struct Result {
-    const Claim* claim = nullptr;
-    Measurement measurement;
-    Status status = Status::fail;
+    const Claim* claim = nullptr;  ///< the claim that was run (owned by the Registry)
+    Measurement measurement;       ///< what its check measured
+    Status status = Status::fail;  ///< pass, erratum or fail
     std::string message;  ///< exception text when the check threw
 };
 
 /// The claims of every chapter, in chapter order.
 class Registry {
 public:
+    /// Adds a claim; throws argument_error when its id is already registered.
     void add(Claim claim);
+    /// Every registered claim, in registration order.
     const std::vector<Claim>& claims() const { return claims_; }
     /// Runs the claims of one chapter (or all when `chapter` is empty).
     std::vector<Result> run(std::optional<int> chapter = {}) const;

@@ -37,8 +37,10 @@ template <class T>
 struct RankOneFactors {
     arma::Col<T> column;  ///< \f$a\f$ (U taps, applied down the rows)
     arma::Col<T> row;     ///< \f$b\f$ (V taps, applied along the columns)
+    /// True when the kernel is rank 1 and the factors are set.
     bool found() const { return !column.is_empty(); }
 };
+/// Factors a kernel as \f$W = a\,b^\top\f$ through its SVD (see RankOneFactors for the tolerance).
 template <class T>
 RankOneFactors<T> rank_one_factors(const arma::Mat<T>& w);
 

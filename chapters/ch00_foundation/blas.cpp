@@ -7,6 +7,7 @@
 extern "C" {
 char* openblas_get_corename(void);
 void openblas_set_num_threads(int);
+int openblas_get_num_threads(void);
 }
 
 namespace cnnlab {
@@ -17,6 +18,16 @@ std::string blas_core_name() {
 }
 
 void set_blas_threads(int threads) { openblas_set_num_threads(threads); }
+
+int blas_threads() { return openblas_get_num_threads(); }
+
+SingleThreadedBlas::SingleThreadedBlas() : previous_(blas_threads()) {
+    if (previous_ != 1) set_blas_threads(1);
+}
+
+SingleThreadedBlas::~SingleThreadedBlas() {
+    if (previous_ != 1) set_blas_threads(previous_);
+}
 
 void use_matching_blas_core(char** argv) {
     if (std::getenv("OPENBLAS_CORETYPE") != nullptr) return;  // the machine (or the user) chose

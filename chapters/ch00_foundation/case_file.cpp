@@ -2,7 +2,9 @@
 // op table run_case dispatches through.
 #include "chapters/ch00_foundation/case_file.hpp"
 
+#include "chapters/ch00_foundation/tensor.hpp"
 #include "chapters/ch01_convolution/convolution.hpp"
+#include "chapters/ch02_layers/layer.hpp"
 
 #include <algorithm>
 #include <array>
@@ -339,13 +341,17 @@ const Tensor& input(const Case& c, const std::string& name) {
     return it->second;
 }
 
+// Refuses any param (`mode` included) that is not in `allowed`, naming the ones the op takes.
 void allow_only_params(const Case& c, std::initializer_list<std::string_view> allowed) {
-    for (const auto& [key, values] : c.params) {
-        if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+    const auto refuse = [&](std::string_view key) {
         std::string list;
         for (std::string_view a : allowed) list += str(list.empty() ? "" : ", ", a);
-        throw argument_error(str(c.op, ": unsupported param '", key, "' (this op takes mode, ", list, ")"));
-    }
+        throw argument_error(str(c.op, ": unsupported param '", key, "' (this op takes ", list, ")"));
+    };
+    const auto is_allowed = [&](std::string_view key) { return std::find(allowed.begin(), allowed.end(), key) != allowed.end(); };
+    if (!c.mode.empty() && !is_allowed("mode")) refuse("mode");
+    for (const auto& [key, values] : c.params)
+        if (!is_allowed(key)) refuse(key);
 }
 
 // pad_before / pad_after as per-axis Sides (rows first), or nothing when absent.
@@ -372,7 +378,7 @@ Mode required_mode(const Case& c) {
 }
 
 std::map<std::string, Tensor> run_single_channel_1d(const Case& c, bool convolve) {
-    allow_only_params(c, {"pad_before", "pad_after"});
+    allow_only_params(c, {"mode", "pad_before", "pad_after"});
     const arma::vec x = to_vector(input(c, "x"), str(c.op, ": tensor x"));
     const arma::vec w = to_vector(input(c, "w"), str(c.op, ": tensor w"));
     Options1d options;
@@ -382,7 +388,7 @@ std::map<std::string, Tensor> run_single_channel_1d(const Case& c, bool convolve
 }
 
 std::map<std::string, Tensor> run_single_channel_2d(const Case& c, bool convolve) {
-    allow_only_params(c, {"pad_before", "pad_after"});
+    allow_only_params(c, {"mode", "pad_before", "pad_after"});
     const arma::mat x = to_matrix(input(c, "x"), str(c.op, ": tensor x"));
     const arma::mat w = to_matrix(input(c, "w"), str(c.op, ": tensor w"));
     Options2d options;
@@ -391,14 +397,122 @@ std::map<std::string, Tensor> run_single_channel_2d(const Case& c, bool convolve
     return {{"y", from_matrix(convolve ? cnnlab::conv2d(x, w, options) : cnnlab::xcorr2d(x, w, options))}};
 }
 
+// ------------------------------------------------------------------------------------ layer ops (Chapter 2)
+
+// Param `key` as one integer per axis (h w for 2-D), each >= `minimum`; `fallback` on every axis when absent.
+std::vector<std::size_t> axis_param(const Case& c, const std::string& key, std::size_t axes, long long minimum, std::size_t fallback) {
+    const auto it = c.params.find(key);
+    if (it == c.params.end()) return std::vector<std::size_t>(axes, fallback);
+    if (it->second.size() != axes)
+        throw argument_error(str(c.op, ": param ", key, " takes ", axes, axes == 1 ? " integer" : " integers (h w)", ", got ", it->second.size()));
+    std::vector<std::size_t> values;
+    for (long long v : it->second) {
+        if (v < minimum) throw argument_error(str(c.op, ": param ", key, " must be >= ", minimum, ", got ", v));
+        values.push_back(static_cast<std::size_t>(v));
+    }
+    return values;
+}
+
+// Param `key` as one integer in [minimum, maximum]; `fallback` when absent.
+std::size_t scalar_param(const Case& c, const std::string& key, long long minimum, long long maximum, std::size_t fallback) {
+    const auto it = c.params.find(key);
+    if (it == c.params.end()) return fallback;
+    if (it->second.size() != 1) throw argument_error(str(c.op, ": param ", key, " takes 1 integer, got ", it->second.size()));
+    const long long v = it->second[0];
+    if (v < minimum || v > maximum)
+        throw argument_error(str(c.op, ": param ", key, " must be in ", minimum, "..", maximum, ", got ", v));
+    return static_cast<std::size_t>(v);
+}
+
+// A layer tensor, N×C×L (1-D, held as N×C×1×L) or N×C×H×W, from its row-major values.
+Tensor4<double> layer_tensor(const Case& c, const std::string& name, std::size_t axes, std::string_view layout) {
+    const Tensor& t = input(c, name);
+    if (t.dims.size() != axes + 2)
+        throw data_error(str(c.op, ": tensor ", name, " must have ", axes + 2, " dimensions (", layout, ") but has ", t.dims.size(), " (",
+                             dims_string(t.dims), ")"));
+    if (t.values.size() != t.element_count())
+        throw data_error(str(c.op, ": tensor ", name, " (", dims_string(t.dims), ") has ", t.values.size(), " values, not ", t.element_count()));
+    const Shape4 shape = axes == 1 ? Shape4{t.dims[0], t.dims[1], 1, t.dims[2]} : Shape4{t.dims[0], t.dims[1], t.dims[2], t.dims[3]};
+    return Tensor4<double>::from_row_major(shape, t.values);
+}
+
+Tensor layer_output(const Tensor4<double>& y, std::size_t axes) {
+    const Shape4& s = y.shape();
+    Tensor t;
+    t.dims = axes == 1 ? std::vector<std::size_t>{s.n, s.c, s.w} : std::vector<std::size_t>{s.n, s.c, s.h, s.w};
+    t.values = y.to_row_major();
+    return t;
+}
+
+// conv1d / conv2d (PyTorch's symmetric `padding`) and conv1d_same / conv2d_same (`padding='same'`,
+// or the explicit pad_before/pad_after the case gives) through cnnlab::conv1d_layer / conv2d_layer.
+std::map<std::string, Tensor> run_layer(const Case& c, const RunOptions& run, std::size_t axes, bool same) {
+    if (same)
+        allow_only_params(c, {"stride", "dilation", "groups", "bias", "mode", "pad_before", "pad_after"});
+    else
+        allow_only_params(c, {"stride", "padding", "dilation", "groups", "bias"});
+    if (same && !c.mode.empty() && c.mode != "same")
+        throw argument_error(str(c.op, ": param mode must be same (the op is PyTorch's padding='same'), got ", c.mode,
+                                 "; other paddings are op ", axes == 1 ? "conv1d" : "conv2d", " with param padding"));
+    const std::vector<std::size_t> stride = axis_param(c, "stride", axes, 1, 1);
+    const std::vector<std::size_t> dilation = axis_param(c, "dilation", axes, 1, 1);
+    const std::size_t groups = scalar_param(c, "groups", 1, std::numeric_limits<int>::max(), 1);
+    const bool has_bias = scalar_param(c, "bias", 0, 1, 0) == 1;
+
+    std::vector<AxisPadding> padding(axes, Mode::same);
+    if (!same) {
+        const std::vector<std::size_t> each_side = axis_param(c, "padding", axes, 0, 0);
+        for (std::size_t a = 0; a < axes; ++a) padding[a] = Sides{each_side[a], each_side[a]};
+    } else if (const auto sides = explicit_padding(c, axes)) {
+        for (std::size_t a = 0; a < axes; ++a) padding[a] = (*sides)[a];
+    }
+
+    const Tensor4<double> x = layer_tensor(c, "x", axes, axes == 1 ? "N C L" : "N C H W");
+    const Tensor4<double> w = layer_tensor(c, "w", axes, axes == 1 ? "C_out C_in/groups K" : "C_out C_in/groups K_h K_w");
+    arma::vec b;
+    if (has_bias) b = to_vector(input(c, "b"), str(c.op, ": tensor b"));
+    else if (c.tensors.contains("b"))
+        throw argument_error(str(c.op, ": tensor b is given without param bias 1 (a bias needs both)"));
+    const LayerAlgorithm algorithm = run.layer_algorithm.empty() ? LayerAlgorithm::automatic : parse_layer_algorithm(run.layer_algorithm);
+
+    // The layer as 2-D options (a 1-D layer is a 2-D one of height 1), checked here so that a refusal
+    // names the case's op rather than the function behind it.
+    Conv2dOptions options;
+    options.groups = groups;
+    if (axes == 2) {
+        options.stride = {stride[0], stride[1]};
+        options.dilation = {dilation[0], dilation[1]};
+        if (const auto* rows = std::get_if<Sides>(&padding[0])) options.padding = Sides2{*rows, std::get<Sides>(padding[1])};
+        else options.padding = Mode::same;
+        resolve_conv2d_layer(c.op, x.shape(), w.shape(), b.n_elem, options);
+        return {{"y", layer_output(conv2d_layer(x, w, b, options, algorithm), 2)}};
+    }
+    options.stride = {1, stride[0]};
+    options.dilation = {1, dilation[0]};
+    const auto* sides = std::get_if<Sides>(&padding[0]);
+    options.padding = Sides2{{}, sides ? *sides : mode_padding(Mode::same, effective_kernel(w.shape().w, dilation[0]))};
+    resolve_conv2d_layer(str(c.op, " (held as N×C×1×L)"), x.shape(), w.shape(), b.n_elem, options);
+    Conv1dOptions options_1d;
+    options_1d.padding = padding[0];
+    options_1d.stride = stride[0];
+    options_1d.dilation = dilation[0];
+    options_1d.groups = groups;
+    return {{"y", layer_output(conv1d_layer(x, w, b, options_1d, algorithm), 1)}};
+}
+
 // The op table. Each chapter adds its ops here (or through register_op).
 std::map<std::string, OpFunction>& op_table() {
     static std::map<std::string, OpFunction> table{
         // Chapter 1: single-channel signal and image ops (SciPy correlate/convolve, correlate2d/convolve2d).
-        {"xcorr1d", [](const Case& c) { return run_single_channel_1d(c, false); }},
-        {"convolve1d", [](const Case& c) { return run_single_channel_1d(c, true); }},
-        {"xcorr2d", [](const Case& c) { return run_single_channel_2d(c, false); }},
-        {"convolve2d", [](const Case& c) { return run_single_channel_2d(c, true); }},
+        {"xcorr1d", [](const Case& c, const RunOptions&) { return run_single_channel_1d(c, false); }},
+        {"convolve1d", [](const Case& c, const RunOptions&) { return run_single_channel_1d(c, true); }},
+        {"xcorr2d", [](const Case& c, const RunOptions&) { return run_single_channel_2d(c, false); }},
+        {"convolve2d", [](const Case& c, const RunOptions&) { return run_single_channel_2d(c, true); }},
+        // Chapter 2: convolution layers (PyTorch F.conv1d / F.conv2d, with padding='same' for the _same ops).
+        {"conv1d", [](const Case& c, const RunOptions& run) { return run_layer(c, run, 1, false); }},
+        {"conv2d", [](const Case& c, const RunOptions& run) { return run_layer(c, run, 2, false); }},
+        {"conv1d_same", [](const Case& c, const RunOptions& run) { return run_layer(c, run, 1, true); }},
+        {"conv2d_same", [](const Case& c, const RunOptions& run) { return run_layer(c, run, 2, true); }},
     };
     return table;
 }
@@ -413,7 +527,7 @@ std::vector<std::string> supported_ops() {
     return names;
 }
 
-Case run_case(const Case& c) {
+Case run_case(const Case& c, const RunOptions& options) {
     Case result;
     result.id = c.id;
     result.op = c.op;
@@ -423,7 +537,7 @@ Case run_case(const Case& c) {
         return result;
     }
     try {
-        result.tensors = it->second(c);
+        result.tensors = it->second(c, options);
     } catch (const std::exception& e) {
         result.error = e.what();
     }

@@ -82,12 +82,21 @@ void write_case(std::ostream& out, const Case& c);
 /// Writes cases one after another (see write_case).
 void write_cases(std::ostream& out, const std::vector<Case>& cases);
 
+/// How run_case computes a case, where an op family offers several paths.
+struct RunOptions {
+    /// The path of the layer ops (conv1d, conv2d, conv1d_same, conv2d_same): a name
+    /// parse_layer_algorithm accepts; empty means `automatic`. A case whose geometry the named path
+    /// cannot compute reports the argument_error of cnnlab::conv2d_layer ("... does not apply ...").
+    std::string layer_algorithm;
+};
+
 /// The tensors an op produces from a case's params and input tensors. Throws (shape_error,
 /// argument_error, data_error) for invalid params or inputs; the message becomes the case's error.
-using OpFunction = std::function<std::map<std::string, Tensor>(const Case&)>;
+using OpFunction = std::function<std::map<std::string, Tensor>(const Case&, const RunOptions&)>;
 
 /// Adds or replaces an op that run_case can execute. The chapters' ops are registered on first use
-/// of the table (xcorr1d, convolve1d, xcorr2d, convolve2d from Chapter 1).
+/// of the table (xcorr1d, convolve1d, xcorr2d, convolve2d from Chapter 1; conv1d, conv2d,
+/// conv1d_same, conv2d_same from Chapter 2).
 void register_op(const std::string& name, OpFunction function);
 
 /// The names of the ops run_case can execute, sorted.
@@ -101,7 +110,16 @@ std::vector<std::string> supported_ops();
 /// tensors and `xcorr2d`, `convolve2d` (→ cnnlab::xcorr2d, cnnlab::conv2d) on 2-D tensors, with
 /// `pad_before`/`pad_after` applied as explicit per-side padding when present (they reproduce
 /// SciPy's centring), else `mode` with cnnlab's rule (even kernel in `same`: extra zero after).
-Case run_case(const Case& c);
+///
+/// Layer ops (Chapter 2, PyTorch `F.conv1d`/`F.conv2d`, → cnnlab::conv1d_layer, cnnlab::conv2d_layer):
+/// `x` is N×C×L (1-D) or N×C×H×W (2-D), `w` is \f$C_{out} \times C_{in}/g \times\f$ the kernel,
+/// `b` (\f$C_{out}\f$ values) is given exactly when `param bias 1`; the output is `y`. Params, one
+/// integer per axis (h w for 2-D), all optional: `stride` (default 1), `dilation` (1), `groups` (1),
+/// `bias` (0 or 1, default 0), and for `conv1d`/`conv2d` PyTorch's symmetric `padding` (0).
+/// `conv1d_same`/`conv2d_same` are PyTorch's `padding='same'`: `mode` may only be `same`, and
+/// `pad_before`/`pad_after`, when present, are applied as explicit per-side padding; without them
+/// the even-kernel extra zero goes after (bottom/right), PyTorch's rule and cnnlab's.
+Case run_case(const Case& c, const RunOptions& options = {});
 
 /// A 2-D tensor as a matrix (row-major values → column-major `arma::mat`). Throws data_error unless
 /// the tensor has 2 dimensions and as many values as they imply; `what` names it in the message.

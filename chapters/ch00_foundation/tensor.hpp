@@ -16,6 +16,7 @@
 #include <armadillo>
 #include <array>
 #include <cstddef>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,9 @@ struct Shape4 {
     /// "4×2×3×5"
     std::string str() const { return cnnlab::str(n, "×", c, "×", h, "×", w); }
 };
+
+/// Writes str(): "4×2×3×5".
+inline std::ostream& operator<<(std::ostream& out, const Shape4& shape) { return out << shape.str(); }
 
 /// A dense N×C×H×W tensor of `T` (float or double); see the file comment for its memory order.
 template <class T>

@@ -1,0 +1,31 @@
+/// \file
+/// \brief Activation functions 激活函数 of a conv layer, applied in place to a whole tensor
+/// (forward only here; their derivatives come with the gradients of Chapter 3).
+#pragma once
+
+#include "chapters/ch00_foundation/tensor.hpp"
+
+#include <string_view>
+
+namespace cnnlab {
+
+/// The activations of nndl §4.1 / d2l that conv layers use.
+enum class Activation {
+    identity,    ///< \f$f(z) = z\f$
+    relu,        ///< \f$\max(0, z)\f$
+    leaky_relu,  ///< \f$z\f$ if \f$z > 0\f$ else \f$\gamma z\f$
+    sigmoid,     ///< \f$1/(1 + e^{-z})\f$
+    tanh,        ///< \f$\tanh z\f$
+};
+
+/// Parses "identity", "relu", "leaky_relu", "sigmoid", "tanh".
+Activation parse_activation(std::string_view name);
+/// The name parse_activation accepts.
+std::string_view activation_name(Activation activation);
+
+/// Applies `activation` to every element of `y` (slope \f$\gamma\f$ is used by leaky_relu only;
+/// PyTorch's default is 0.01). Vectorized loops over the tensor's contiguous memory.
+template <class T>
+void apply_activation(Tensor4<T>& y, Activation activation, T slope = T(0.01));
+
+}  // namespace cnnlab

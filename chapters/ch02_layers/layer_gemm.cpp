@@ -1,0 +1,132 @@
+// The GEMM paths of conv2d_layer: im2col + GEMM, and the 1×1 layer that needs no im2col.
+//
+// Both compute one sample and group as the product  Y^T = A · W^T  on column-major memory:
+//   A    P × K     row = output pixel (p = j·H_out + i, the order of an output plane),
+//                  column = tap k = (c·K_w + v)·K_h + u (the order of a weight's memory)
+//   W^T  K × C_out the weight tensor itself, read as a matrix: no copy, no transpose
+//   Y^T  P × C_out the output planes of the sample, written in place by the GEMM.
+// Building A column by column copies whole shifted input columns (one tap at a time), so
+// im2col streams memory instead of gathering windows.
+#include "chapters/ch00_foundation/blas.hpp"
+#include "chapters/ch02_layers/layer_paths.hpp"
+
+#include <algorithm>
+#include <omp.h>
+#include <vector>
+
+namespace cnnlab::detail {
+namespace {
+
+/// Zero-copy matrix over `rows × cols` values at `data` (Armadillo's auxiliary-memory constructor).
+template <class T>
+arma::Mat<T> matrix_over(const T* data, std::size_t rows, std::size_t cols) {
+    return arma::Mat<T>(const_cast<T*>(data), rows, cols, /*copy_aux_mem=*/false, /*strict=*/true);
+}
+
+/// First and one-past-last output index i whose input index i·s + offset lies in [0, n).
+struct InsideRange {
+    std::size_t first, last;
+};
+InsideRange inside_range(std::ptrdiff_t offset, std::size_t stride, std::size_t n, std::size_t outputs) {
+    const auto s = std::ptrdiff_t(stride);
+    std::ptrdiff_t first = offset >= 0 ? 0 : (-offset + s - 1) / s;
+    std::ptrdiff_t last = std::ptrdiff_t(n) - offset <= 0 ? 0 : (std::ptrdiff_t(n) - offset + s - 1) / s;
+    first = std::min<std::ptrdiff_t>(first, std::ptrdiff_t(outputs));
+    last = std::clamp<std::ptrdiff_t>(last, first, std::ptrdiff_t(outputs));
+    return {std::size_t(first), std::size_t(last)};
+}
+
+/// Writes the im2col matrix A (P × K_g) of sample n, group `group` into `a`.
+template <class T>
+void fill_im2col(const Tensor4<T>& x, const LayerGeometry& g, std::size_t n, std::size_t group, T* a) {
+    const Axis& rows = g.plane.rows;
+    const Axis& cols = g.plane.cols;
+    const std::size_t out_h = g.output.h, out_w = g.output.w, pixels = out_h * out_w;
+    const std::size_t kh = g.weight.h, kw = g.weight.w, taps = g.in_per_group() * kh * kw;
+    const std::size_t first_channel = group * g.in_per_group();
+    const bool split = !omp_in_parallel() && double(pixels) * double(taps) > 1e5;
+#pragma omp parallel for schedule(static) if (split)
+    for (std::size_t k = 0; k < taps; ++k) {
+        const std::size_t u = k % kh, v = (k / kh) % kw, c = first_channel + k / (kh * kw);
+        const T* plane = x.data() + (n * g.input.c + c) * g.input.h * g.input.w;
+        T* column = a + k * pixels;
+        const auto row_offset = std::ptrdiff_t(u * rows.dilation) - std::ptrdiff_t(rows.pad.before);
+        const auto col_offset = std::ptrdiff_t(v * cols.dilation) - std::ptrdiff_t(cols.pad.before);
+        const InsideRange in_rows = inside_range(row_offset, rows.stride, g.input.h, out_h);
+        const InsideRange in_cols = inside_range(col_offset, cols.stride, g.input.w, out_w);
+        std::fill(column, column + in_cols.first * out_h, T(0));
+        for (std::size_t j = in_cols.first; j < in_cols.last; ++j) {
+            T* out = column + j * out_h;
+            const T* in = plane + std::size_t(std::ptrdiff_t(j * cols.stride) + col_offset) * g.input.h;
+            std::fill(out, out + in_rows.first, T(0));
+            if (rows.stride == 1) {
+                const T* from = in + std::ptrdiff_t(in_rows.first) + row_offset;
+                std::copy(from, from + (in_rows.last - in_rows.first), out + in_rows.first);
+            } else {
+                for (std::size_t i = in_rows.first; i < in_rows.last; ++i)
+                    out[i] = in[std::ptrdiff_t(i * rows.stride) + row_offset];
+            }
+            std::fill(out + in_rows.last, out + out_h, T(0));
+        }
+        std::fill(column + in_cols.last * out_h, column + pixels * 1, T(0));
+    }
+}
+
+/// Y^T of (sample n, group) = A · W_group^T, written straight into y's memory.
+template <class T>
+void multiply_group(const T* a, std::size_t inner, const Tensor4<T>& weight, const LayerGeometry& g, std::size_t n,
+                    std::size_t group, Tensor4<T>& y) {
+    const std::size_t pixels = g.output.h * g.output.w, out_per_group = g.out_per_group();
+    const arma::Mat<T> a_view = matrix_over(a, pixels, inner);
+    const arma::Mat<T> w_view = matrix_over(weight.data() + group * out_per_group * inner, inner, out_per_group);
+    arma::Mat<T> y_view = matrix_over(y.data() + (n * g.output.c + group * out_per_group) * pixels, pixels, out_per_group);
+    y_view = a_view * w_view;  // one GEMM; Armadillo writes into y_view's memory (no alias, same size)
+}
+
+/// Runs body(n, group) for every sample and group: across the cores with single-threaded BLAS
+/// when there are several, else once with BLAS's own threads.
+template <class Body>
+void for_each_sample_and_group(const LayerGeometry& g, Body&& body) {
+    const std::size_t jobs = g.output.n * g.groups;
+    if (jobs >= 2 && omp_get_max_threads() > 1 && !omp_in_parallel()) {
+        const SingleThreadedBlas single;
+#pragma omp parallel for schedule(dynamic, 1)
+        for (std::size_t job = 0; job < jobs; ++job) body(job / g.groups, job % g.groups);
+    } else {
+        for (std::size_t job = 0; job < jobs; ++job) body(job / g.groups, job % g.groups);
+    }
+}
+
+}  // namespace
+
+template <class T>
+void conv2d_layer_im2col(const Tensor4<T>& x, const Tensor4<T>& weight, const LayerGeometry& g, Tensor4<T>& y) {
+    const std::size_t pixels = g.output.h * g.output.w;
+    const std::size_t inner = g.in_per_group() * g.weight.h * g.weight.w;
+    for_each_sample_and_group(g, [&](std::size_t n, std::size_t group) {
+        // One buffer per thread, kept between calls: a layer is usually run many times, and
+        // a fresh 100 MB allocation per call costs page faults the GEMM then waits on.
+        thread_local std::vector<T> buffer;
+        if (buffer.size() < pixels * inner) buffer.resize(pixels * inner);
+        fill_im2col(x, g, n, group, buffer.data());
+        multiply_group(buffer.data(), inner, weight, g, n, group, y);
+    });
+}
+
+template <class T>
+void conv2d_layer_1x1(const Tensor4<T>& x, const Tensor4<T>& weight, const LayerGeometry& g, Tensor4<T>& y) {
+    const std::size_t pixels = g.input.h * g.input.w, inner = g.in_per_group();
+    for_each_sample_and_group(g, [&](std::size_t n, std::size_t group) {
+        // The input planes of the group, one after another, already are A (P × C_in/g).
+        const T* a = x.data() + (n * g.input.c + group * inner) * pixels;
+        multiply_group(a, inner, weight, g, n, group, y);
+    });
+}
+
+template void conv2d_layer_im2col(const Tensor4<float>&, const Tensor4<float>&, const LayerGeometry&, Tensor4<float>&);
+template void conv2d_layer_im2col(const Tensor4<double>&, const Tensor4<double>&, const LayerGeometry&,
+                                  Tensor4<double>&);
+template void conv2d_layer_1x1(const Tensor4<float>&, const Tensor4<float>&, const LayerGeometry&, Tensor4<float>&);
+template void conv2d_layer_1x1(const Tensor4<double>&, const Tensor4<double>&, const LayerGeometry&, Tensor4<double>&);
+
+}  // namespace cnnlab::detail

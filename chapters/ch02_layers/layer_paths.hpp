@@ -1,0 +1,31 @@
+/// \file
+/// \brief The fast paths behind conv2d_layer, one function each (internal: called after
+/// resolve_conv2d_layer has checked the shapes and layer_algorithm_applies the path).
+#pragma once
+
+#include "chapters/ch02_layers/layer.hpp"
+
+namespace cnnlab::detail {
+
+/// im2col + GEMM, one GEMM per sample and group on one reused buffer.
+template <class T>
+void conv2d_layer_im2col(const Tensor4<T>& x, const Tensor4<T>& weight, const LayerGeometry& g, Tensor4<T>& y);
+
+/// 1×1, stride 1, no padding: \f$Y_n^\top = X_n^\top W^\top\f$ straight on the tensors' memory.
+template <class T>
+void conv2d_layer_1x1(const Tensor4<T>& x, const Tensor4<T>& weight, const LayerGeometry& g, Tensor4<T>& y);
+
+/// Winograd \f$F(m\times m, 3\times3)\f$ for m = 2 or 4 (3×3, stride 1, dilation 1, groups 1, any padding).
+template <class T>
+void conv2d_layer_winograd(const Tensor4<T>& x, const Tensor4<T>& weight, const LayerGeometry& g, std::size_t m,
+                           Tensor4<T>& y);
+
+/// Depthwise (one input channel per group, any channel multiplier): direct loops per plane.
+template <class T>
+void conv2d_layer_depthwise(const Tensor4<T>& x, const Tensor4<T>& weight, const LayerGeometry& g, Tensor4<T>& y);
+
+/// Adds \f$b_p\f$ to every element of output channel \f$p\f$ (no-op for an empty bias).
+template <class T>
+void add_bias(const arma::Col<T>& bias, Tensor4<T>& y);
+
+}  // namespace cnnlab::detail

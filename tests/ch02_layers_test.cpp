@@ -1,0 +1,298 @@
+/// \file
+/// \brief Chapter 2 suite: every layer path equals the 7-loop reference on randomized layers; the
+/// reference and the paths agree with independent oracles (the notes' PyTorch shape examples,
+/// d2l's multi-channel literals, Chapter 1's single-channel correlation, a matrix product for
+/// 1×1); the arithmetic helpers against counted weights; bad layers refused with clear errors.
+#define BOOST_TEST_MODULE ch02_layers
+#include <boost/test/unit_test.hpp>
+
+#include "chapters/ch00_foundation/errors.hpp"
+#include "chapters/ch01_convolution/convolution.hpp"
+#include "chapters/ch02_layers/activations.hpp"
+#include "chapters/ch02_layers/arithmetic.hpp"
+#include "chapters/ch02_layers/layer.hpp"
+#include "reference/layers.hpp"
+#include "tests/check_close.hpp"
+#include "tests/random_layer_cases.hpp"
+
+#include <set>
+#include <sstream>
+#include <string>
+#include <type_traits>
+
+using namespace cnnlab;
+using cnnlab::testing::check_close;
+using cnnlab::testing::LayerProblem;
+
+namespace {
+
+/// Every element within `tolerance` × max(1, max|expected|); shapes first.
+template <class T>
+void check_tensor(const Tensor4<T>& actual, const Tensor4<T>& expected, double tolerance, const std::string& context) {
+    BOOST_TEST_REQUIRE(actual.shape() == expected.shape(),
+                       context << ": shape " << actual.shape().str() << " vs expected " << expected.shape().str());
+    const arma::Col<T> a(const_cast<T*>(actual.data()), actual.size(), false, true);
+    const arma::Col<T> e(const_cast<T*>(expected.data()), expected.size(), false, true);
+    check_close(a, e, tolerance, context);
+}
+
+/// Sums of at most ~100 products of values in [-1, 1]: double keeps ~1e-14, float ~1e-6 of the
+/// magnitude; the bounds leave an order of magnitude for the GEMM's different summation order.
+template <class T>
+double tolerance() {
+    return std::is_same_v<T, float> ? 2e-5 : 1e-12;
+}
+
+const LayerAlgorithm gemm_like_paths[] = {LayerAlgorithm::automatic, LayerAlgorithm::im2col_gemm,
+                                          LayerAlgorithm::gemm_1x1, LayerAlgorithm::depthwise_direct};
+
+template <class T>
+void sweep_against_reference(std::size_t problems) {
+    std::size_t compared = 0;
+    for (std::size_t i = 0; i < problems; ++i) {
+        const LayerProblem p = cnnlab::testing::random_layer_problem(i);
+        const Tensor4<T> x = p.x<T>(), w = p.w<T>();
+        const arma::Col<T> b = p.b<T>();
+        const Tensor4<T> expected = ref::conv2d_layer(x, w, b, p.options);
+        const LayerGeometry g = resolve_conv2d_layer("test", x.shape(), w.shape(), b.n_elem, p.options);
+        for (LayerAlgorithm algorithm : gemm_like_paths) {
+            if (!layer_algorithm_applies(algorithm, g)) continue;
+            std::ostringstream context;
+            context << layer_algorithm_name(algorithm) << " " << p;
+            check_tensor(conv2d_layer(x, w, b, p.options, algorithm), expected, tolerance<T>(), context.str());
+            ++compared;
+        }
+    }
+    BOOST_TEST(compared >= 2 * problems);  // automatic + im2col everywhere, plus 1×1 and depthwise where they apply
+}
+
+Tensor4<double> tensor(Shape4 shape, std::vector<double> row_major) {
+    return Tensor4<double>::from_row_major(shape, row_major);
+}
+
+template <class Callable>
+std::string error_of(Callable&& call) {
+    try {
+        call();
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(optimized_equals_reference)
+
+BOOST_AUTO_TEST_CASE(random_layers_double) { sweep_against_reference<double>(96); }
+BOOST_AUTO_TEST_CASE(random_layers_float) { sweep_against_reference<float>(96); }
+
+BOOST_AUTO_TEST_CASE(each_path_is_reached) {
+    std::set<LayerAlgorithm> applied;
+    for (std::size_t i = 0; i < 96; ++i) {
+        const LayerProblem p = cnnlab::testing::random_layer_problem(i);
+        const LayerGeometry g = resolve_conv2d_layer("test", p.input, p.weight, 0, p.options);
+        for (LayerAlgorithm a : gemm_like_paths)
+            if (a != LayerAlgorithm::automatic && layer_algorithm_applies(a, g)) applied.insert(a);
+    }
+    BOOST_TEST(applied.size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(conv1d_layer_matches_reference_and_chapter1) {
+    for (std::size_t i = 0; i < 24; ++i) {
+        LayerProblem p = cnnlab::testing::random_layer_problem(i);
+        p.input.h = 1, p.weight.h = 1;
+        Conv1dOptions o;
+        o.groups = p.options.groups;
+        o.stride = p.options.stride.cols;
+        o.dilation = 1 + i % 2;
+        p.input.w += 2 * p.weight.w;
+        o.padding = i % 3 == 0 ? AxisPadding(Mode::same) : AxisPadding(Sides{i % 2, i % 4});
+        const Tensor4<double> x = p.x<double>(), w = p.w<double>();
+        const arma::vec b = p.b<double>();
+        std::ostringstream context;
+        context << "conv1d " << p;
+        check_tensor(conv1d_layer(x, w, b, o), ref::conv1d_layer(x, w, b, o), 1e-12, context.str());
+    }
+    // A single-channel layer without bias is Chapter 1's xcorr1d.
+    const arma::vec signal = {0, 1, 4, 9, 16, 25}, taps = {1, -2, 1};
+    Tensor4<double> x({1, 1, 1, signal.n_elem}), w({1, 1, 1, 3});
+    std::copy(signal.begin(), signal.end(), x.data());
+    std::copy(taps.begin(), taps.end(), w.data());
+    const Tensor4<double> y = conv1d_layer(x, w);
+    check_close(arma::vec(y.plane(0, 0).t()), xcorr1d(signal, taps), 1e-14, "second difference");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(independent_oracles)
+
+// nndl §5.2 / 001: x (4,2,3,5) through Conv2d(2, 3, (3,5), padding=(1,2)) → (4,3,3,5), weight (3,2,3,5).
+BOOST_AUTO_TEST_CASE(pytorch_shape_example_same_size) {
+    Conv2dOptions o;
+    o.padding = Sides2::symmetric(1, 2);
+    const LayerCounts counts = conv2d_layer_counts({4, 2, 3, 5}, {3, 2, 3, 5}, true, o);
+    BOOST_TEST(counts.output.str() == "4×3×3×5");
+    BOOST_TEST(counts.parameters == 3u * 2 * 3 * 5 + 3);
+    const Tensor4<double> y = conv2d_layer(LayerProblem::fill<double>({4, 2, 3, 5}, 1),
+                                           LayerProblem::fill<double>({3, 2, 3, 5}, 2), arma::vec(3, arma::fill::ones), o);
+    BOOST_TEST(y.shape().str() == "4×3×3×5");
+}
+
+// 001: x (2,1,7,3) through Conv2d(1, 8, (2,3)) → (2,8,6,1).
+BOOST_AUTO_TEST_CASE(pytorch_shape_example_valid) {
+    const Tensor4<float> y = conv2d_layer(LayerProblem::fill<float>({2, 1, 7, 3}, 3),
+                                          LayerProblem::fill<float>({8, 1, 2, 3}, 4), arma::fvec(8, arma::fill::zeros));
+    BOOST_TEST(y.shape().str() == "2×8×6×1");
+}
+
+// d2l 多输入通道: X = two 3×3 channels, K = two 2×2 kernels → [[56,72],[104,120]].
+BOOST_AUTO_TEST_CASE(d2l_multi_input_example) {
+    const Tensor4<double> x = tensor({1, 2, 3, 3}, {0, 1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+    const Tensor4<double> k = tensor({1, 2, 2, 2}, {0, 1, 2, 3, 1, 2, 3, 4});
+    const arma::mat expected = {{56, 72}, {104, 120}};
+    check_close(arma::mat(ref::conv2d_layer(x, k).plane(0, 0)), expected, 0, "reference");
+    check_close(arma::mat(conv2d_layer(x, k).plane(0, 0)), expected, 0, "optimized");
+}
+
+// d2l 多输出通道: stacking K, K+1, K+2 gives three output channels; the first is the example above.
+BOOST_AUTO_TEST_CASE(d2l_multi_input_multi_output_example) {
+    const Tensor4<double> x = tensor({1, 2, 3, 3}, {0, 1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+    std::vector<double> stacked;
+    for (double shift : {0.0, 1.0, 2.0})
+        for (double v : {0, 1, 2, 3, 1, 2, 3, 4}) stacked.push_back(v + shift);
+    const Tensor4<double> y = conv2d_layer(x, tensor({3, 2, 2, 2}, stacked));
+    check_close(arma::mat(y.plane(0, 0)), arma::mat{{56, 72}, {104, 120}}, 0, "channel 0");
+    check_close(arma::mat(y.plane(0, 1)), arma::mat{{76, 100}, {148, 172}}, 0, "channel 1");
+    check_close(arma::mat(y.plane(0, 2)), arma::mat{{96, 128}, {192, 224}}, 0, "channel 2");
+}
+
+// nndl: Z^p = Σ_d W^{p,d} ⊗ X^d + b^p, with ⊗ computed by Chapter 1's single-channel xcorr2d.
+BOOST_AUTO_TEST_CASE(sum_of_single_channel_correlations) {
+    const Tensor4<double> x = LayerProblem::fill<double>({2, 3, 9, 8}, 5), w = LayerProblem::fill<double>({4, 3, 3, 2}, 6);
+    const arma::vec b = {0.5, -1, 2, 0.25};
+    Conv2dOptions o;
+    o.padding = Mode::same;
+    o.stride = {2, 1};
+    const Tensor4<double> y = conv2d_layer(x, w, b, o);
+    Options2d plane;
+    plane.padding = Mode::same;
+    plane.stride = {2, 1};
+    for (std::size_t n = 0; n < 2; ++n)
+        for (std::size_t p = 0; p < 4; ++p) {
+            arma::mat z(y.shape().h, y.shape().w, arma::fill::value(b(p)));
+            for (std::size_t d = 0; d < 3; ++d) z += xcorr2d(arma::mat(x.plane(n, d)), arma::mat(w.plane(p, d)), plane);
+            check_close(arma::mat(y.plane(n, p)), z, 1e-13, "n=" + std::to_string(n) + " p=" + std::to_string(p));
+        }
+}
+
+// ex 5-3: a 1×1 layer is one matrix product over channels, Y (C_out × HW) = W (C_out × C_in) · X (C_in × HW).
+BOOST_AUTO_TEST_CASE(one_by_one_is_a_matrix_product) {
+    const Tensor4<double> x = LayerProblem::fill<double>({1, 5, 4, 6}, 7), w = LayerProblem::fill<double>({3, 5, 1, 1}, 8);
+    arma::mat x_rows(5, 24), w_matrix(3, 5);
+    for (std::size_t c = 0; c < 5; ++c) x_rows.row(c) = arma::vectorise(x.plane(0, c)).t();
+    for (std::size_t p = 0; p < 3; ++p)
+        for (std::size_t c = 0; c < 5; ++c) w_matrix(p, c) = w(p, c, 0, 0);
+    const arma::mat expected = w_matrix * x_rows;
+    const Tensor4<double> y = conv2d_layer(x, w, {}, {}, LayerAlgorithm::gemm_1x1);
+    for (std::size_t p = 0; p < 3; ++p)
+        check_close(arma::rowvec(arma::vectorise(y.plane(0, p)).t()), arma::rowvec(expected.row(p)), 1e-14, "channel");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(arithmetic)
+
+BOOST_AUTO_TEST_CASE(parameter_count_is_counted_weights) {
+    // P·D·U·V + P against the elements a layer really allocates.
+    for (std::size_t groups : {1, 2, 4, 8}) {
+        const Shape4 weight{8, 8 / groups, 3, 5};  // what conv2d_layer takes for C_in = C_out = 8
+        BOOST_TEST(conv_layer_parameters(8, 8, 3, 5, groups) == weight.elements() + weight.n);
+        BOOST_TEST(conv2d_layer_counts({1, 8, 6, 6}, weight, true, Conv2dOptions{Mode::same, {}, {}, groups}).parameters ==
+                   weight.elements() + weight.n);
+    }
+    BOOST_TEST(conv_layer_parameters(2, 3, 3, 5) == 93u);  // 3·2·3·5 + 3
+    BOOST_CHECK_THROW(conv_layer_parameters(3, 4, 3, 3, 2), argument_error);
+}
+
+BOOST_AUTO_TEST_CASE(fully_connected_and_separable_counts) {
+    // 001: (c1,h1,w1) → (c2,h2,w2) fully connected needs c1·c2·h1·w1·h2·w2 weights.
+    BOOST_TEST(fully_connected_parameters(2, 3, 5, 3, 3, 5) == 2.0 * 3 * 3 * 5 * 3 * 5);
+    BOOST_TEST(depthwise_separable_parameters(3, 256, 256) == 3u * 3 * 256 + 256u * 256);
+}
+
+BOOST_AUTO_TEST_CASE(receptive_fields) {
+    BOOST_TEST(receptive_field({{2}, {2}}).size == 3u);  // d2l: z sees 3×3 = 9 inputs
+    BOOST_TEST(receptive_field({{3}, {3}}).size == 5u);
+    BOOST_TEST(receptive_field({{3}, {3}, {3}}).size == 7u);
+    const ReceptiveField strided = receptive_field({{3, 2}, {3, 1}});
+    BOOST_TEST(strided.size == 7u);
+    BOOST_TEST(strided.jump == 2u);
+    BOOST_TEST(receptive_field({{3, 1, 2}}).size == 5u);
+    BOOST_CHECK_THROW(receptive_field({{3, 0}}), argument_error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(activations)
+
+BOOST_AUTO_TEST_CASE(match_the_scalar_references) {
+    Tensor4<double> z = LayerProblem::fill<double>({2, 3, 4, 5}, 9);
+    for (std::size_t i = 0; i < z.size(); ++i) z.data()[i] *= 30;  // reach saturation and overflow of e^z
+    for (Activation a : {Activation::relu, Activation::leaky_relu, Activation::sigmoid, Activation::tanh}) {
+        Tensor4<double> y = z;
+        apply_activation(y, a, 0.1);
+        double worst = 0;
+        for (std::size_t i = 0; i < z.size(); ++i) {
+            const double v = z.data()[i];
+            const double expected = a == Activation::relu         ? ref::relu(v)
+                                    : a == Activation::leaky_relu ? ref::leaky_relu(v, 0.1)
+                                    : a == Activation::sigmoid    ? ref::sigmoid(v)
+                                                                  : ref::tanh_formula(v);
+            worst = std::max(worst, std::abs(y.data()[i] - expected));
+        }
+        BOOST_TEST(worst < 1e-15, activation_name(a) << ": worst |Δ| = " << worst);
+    }
+    BOOST_TEST(ref::relu(-2.0) == 0.0);
+    BOOST_TEST(ref::leaky_relu(-2.0) == -0.02);
+    BOOST_TEST(ref::sigmoid(0.0) == 0.5);
+    BOOST_CHECK_THROW(parse_activation("softmax"), argument_error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(refused)
+
+BOOST_AUTO_TEST_CASE(bad_layers_name_the_op_shapes_and_rule) {
+    const auto x = Tensor4<double>({4, 2, 3, 5});
+    const auto w_3ch = Tensor4<double>({3, 3, 3, 5});
+    BOOST_TEST(error_of([&] { conv2d_layer(x, w_3ch); }) ==
+               "conv2d_layer: input has 2 channels but weight expects 3 (weight dim 1 = C_in/groups = 3; input "
+               "4×2×3×5, weight 3×3×3×5, groups=1)");
+    Conv2dOptions g3;
+    g3.groups = 3;
+    BOOST_TEST(error_of([&] { conv2d_layer(Tensor4<double>({1, 4, 3, 3}), Tensor4<double>({3, 1, 1, 1}), {}, g3); })
+                   .find("4 input channels are not divisible by groups=3") != std::string::npos);
+    Conv2dOptions g2;
+    g2.groups = 2;
+    BOOST_TEST(error_of([&] { conv2d_layer(Tensor4<double>({1, 4, 3, 3}), Tensor4<double>({3, 2, 1, 1}), {}, g2); })
+                   .find("3 output channels (weight dim 0) are not divisible by groups=2") != std::string::npos);
+    BOOST_TEST(error_of([&] { conv2d_layer(x, Tensor4<double>({3, 2, 3, 5}), arma::vec(2)); })
+                   .find("bias has 2 values but the layer has 3 output channels") != std::string::npos);
+    BOOST_TEST(error_of([&] { conv2d_layer(x, Tensor4<double>({3, 2, 4, 5})); })
+                   .find("longer than the padded input") != std::string::npos);
+    Conv2dOptions g0;
+    g0.groups = 0;
+    BOOST_TEST(error_of([&] { conv2d_layer(x, Tensor4<double>({3, 2, 1, 1}), {}, g0); }).find("groups is 0") !=
+               std::string::npos);
+    Conv2dOptions stride0;
+    stride0.stride = {0, 1};
+    BOOST_TEST(error_of([&] { conv2d_layer(x, Tensor4<double>({3, 2, 1, 1}), {}, stride0); }).find("stride along rows is 0") !=
+               std::string::npos);
+    BOOST_TEST(error_of([&] { conv2d_layer(x, Tensor4<double>({3, 2, 3, 3}), {}, {}, LayerAlgorithm::gemm_1x1); })
+                   .find("algorithm gemm_1x1 does not apply") != std::string::npos);
+    BOOST_TEST(error_of([&] { conv1d_layer(x, Tensor4<double>({3, 2, 1, 3})); }).find("N×C×1×L") != std::string::npos);
+    BOOST_CHECK_THROW(parse_layer_algorithm("winograd9"), argument_error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -2,6 +2,7 @@
 #include "chapters/ch00_foundation/errors.hpp"
 #include "chapters/ch01_convolution/convolution.hpp"
 #include "cli/commands.hpp"
+#include "cli/geometry_options.hpp"
 #include "cli/matrix_input.hpp"
 
 #include <cstdio>
@@ -37,21 +38,6 @@ void print_matrix(const arma::mat& m) {
     }
 }
 
-/// One or two numbers per axis → per-axis pair, with a message naming the option.
-Step2 pair_option(const std::vector<std::size_t>& values, const char* name) {
-    if (values.size() == 1) return {values[0], values[0]};
-    if (values.size() == 2) return {values[0], values[1]};
-    throw argument_error(str("--", name, " takes one number or two (rows,cols), got ", values.size()));
-}
-
-Padding2d padding_option(const CalculatorOptions& o) {
-    if (o.padding.empty()) return parse_mode(o.mode);
-    if (o.padding.size() == 1) return Sides2::symmetric(o.padding[0], o.padding[0]);
-    if (o.padding.size() == 2) return Sides2::symmetric(o.padding[0], o.padding[1]);
-    if (o.padding.size() == 4) return Sides2{{o.padding[0], o.padding[1]}, {o.padding[2], o.padding[3]}};
-    throw argument_error("--padding takes p, or ph,pw, or top,bottom,left,right");
-}
-
 /// --explain: every output as the sum of its window's products, read off the padded input.
 void explain(const arma::mat& x, const arma::mat& kernel, const Geometry2d& g, const arma::mat& y) {
     const arma::mat padded = zero_pad(x, {g.rows.pad, g.cols.pad});
@@ -71,7 +57,7 @@ void run(const std::string& op, const CalculatorOptions& o) {
     const bool one_d = op.ends_with("1d"), convolution = op.starts_with("conv");
     arma::mat x = read_matrix_argument(o.input, op + " INPUT");
     arma::mat w = read_matrix_argument(o.kernel, op + " KERNEL");
-    Options2d options{padding_option(o), pair_option(o.stride, "stride"), pair_option(o.dilation, "dilation")};
+    Options2d options{padding_option(o.padding, o.mode), pair_option(o.stride, "stride"), pair_option(o.dilation, "dilation")};
     if (one_d) {
         if (!x.is_vec() || !w.is_vec())
             throw shape_error(str(op, ": INPUT (", size_string(x.n_rows, x.n_cols), ") and KERNEL (", size_string(w.n_rows, w.n_cols),

@@ -6,6 +6,7 @@
 #include "chapters/ch00_foundation/errors.hpp"
 #include "chapters/ch01_convolution/convolution.hpp"
 #include "exercises/ch01/ch01_checks.hpp"
+#include "exercises/ch02/ch02_checks.hpp"
 #include "exercises/checker/compare.hpp"
 #include "exercises/checker/report.hpp"
 #include "reference/convolution.hpp"
@@ -17,6 +18,7 @@
 
 namespace ex = cnnlab::exercises;
 namespace ch01 = cnnlab::exercises::ch01;
+namespace ch02 = cnnlab::exercises::ch02;
 
 namespace {
 
@@ -48,7 +50,7 @@ BOOST_AUTO_TEST_SUITE(solutions)
 
 BOOST_AUTO_TEST_CASE(every_exercise_is_right_with_the_solutions) {
     const ex::Registry& registry = ex::all_exercises();
-    BOOST_TEST(registry.exercises().size() == 11u);
+    BOOST_TEST(registry.exercises().size() == 19u);  // 11 in Chapter 1, 8 in Chapter 2
     for (const ex::Result& r : ex::run_exercises(registry.select("")))
         BOOST_TEST((r.verdict.status == ex::Status::right), r.exercise->id << ": " << ex::status_name(r.verdict.status) << " — " << r.verdict.detail);
 }
@@ -65,7 +67,7 @@ BOOST_AUTO_TEST_CASE(every_exercise_has_a_hint_a_function_and_a_unique_id) {
 BOOST_AUTO_TEST_CASE(solutions_report_exits_zero) {
     std::ostringstream out;
     BOOST_TEST(ex::run_check(out, "", /*require_all=*/true) == 0);
-    BOOST_TEST(out.str().find("11 exercises: 11 right, 0 wrong, 0 errors, 0 not attempted") != std::string::npos, out.str());
+    BOOST_TEST(out.str().find("19 exercises: 19 right, 0 wrong, 0 errors, 0 not attempted") != std::string::npos, out.str());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -111,6 +113,23 @@ BOOST_AUTO_TEST_CASE(tolerance_and_nan) {
     BOOST_TEST_REQUIRE(m.has_value());
     BOOST_TEST(m->index == "[1]");
     BOOST_TEST(m->got == "nan");
+}
+
+BOOST_AUTO_TEST_CASE(cubes_shape_then_channel_row_column) {
+    const arma::cube expected(2, 3, 4, arma::fill::zeros);
+    const auto shape = ex::compare("Y", arma::cube(3, 2, 4, arma::fill::zeros), expected);
+    BOOST_TEST_REQUIRE(shape.has_value());
+    BOOST_TEST(shape->describe() == "Y: shape differs: expected 4×2×3, got 4×3×2");  // channels first
+    arma::cube got = expected;
+    got(0, 1, 3) = 1;  // later channel ...
+    got(1, 2, 2) = -2;  // ... but this channel comes first
+    BOOST_TEST(ex::compare("Y", got, expected)->describe() == "Y: first difference at (2, 1, 2): expected 0, got -2");
+    BOOST_TEST(!ex::compare("Y", expected, expected).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(numbers) {
+    BOOST_TEST(!ex::compare_number("factor", 1.12890625, 34.0 * 34.0 / (32.0 * 32.0)).has_value());
+    BOOST_TEST(ex::compare_number("factor", 2.0, 4.0)->describe() == "factor: expected 4, got 2");
 }
 
 BOOST_AUTO_TEST_CASE(sizes_and_counts) {
@@ -187,8 +206,11 @@ BOOST_AUTO_TEST_CASE(exit_codes) {
 
 BOOST_AUTO_TEST_CASE(selection) {
     const ex::Registry& r = ex::all_exercises();
-    BOOST_TEST(r.select("").size() == 11u);
+    BOOST_TEST(r.select("").size() == 19u);
     BOOST_TEST(r.select("1").size() == 11u);
+    BOOST_TEST(r.select("2").size() == 8u);
+    BOOST_TEST(r.select("5-3").size() == 2u);   // 5-3.1 and 5-3.2
+    BOOST_TEST(r.select("d2l-multi-in").size() == 1u);  // not d2l-multi-in-out
     BOOST_TEST(r.select("5-1").size() == 2u);   // 5-1.1 and 5-1.2
     BOOST_TEST(r.select("5-1.2").size() == 1u);
     BOOST_TEST(r.select("d2l-edge").size() == 1u);  // not d2l-edge-transposed
@@ -323,6 +345,141 @@ BOOST_AUTO_TEST_CASE(output_size_without_dilation) {
     BOOST_TEST(m.quantity.find("d=2") != std::string::npos, m.describe());
     BOOST_TEST(m.expected == "3");
     BOOST_TEST(m.got == "5");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Each chapter-2 check, fed a plausible wrong answer, must say WRONG and where.
+BOOST_AUTO_TEST_SUITE(chapter2_checks_reject_wrong_answers)
+
+BOOST_AUTO_TEST_CASE(conv1x1_folded_back_in_the_wrong_order) {
+    // Pixels flattened row by row (j + w·i) but folded back column by column: channel 0's
+    // [[6,8],[10,12]] comes out transposed.
+    const ex::Verdict v = ch02::check_conv1x1_matmul([](const arma::cube& x, const arma::mat& w) {
+        arma::mat rows(x.n_slices, x.n_rows * x.n_cols);
+        for (std::size_t c = 0; c < x.n_slices; ++c) rows.row(c) = arma::vectorise(x.slice(c), 1);  // row-major
+        const arma::mat product = w * rows;
+        arma::cube y(x.n_rows, x.n_cols, w.n_rows);
+        for (std::size_t o = 0; o < w.n_rows; ++o) y.slice(o) = arma::reshape(product.row(o), x.n_rows, x.n_cols);
+        return y;
+    });
+    check_first_difference(v, "(0, 0, 1)", "8", "10");
+}
+
+BOOST_AUTO_TEST_CASE(bottleneck_with_a_bias_per_channel_pair) {
+    // Note 003's way of counting biases in ex 5-4, (k² + 1)·a·b: 26·192·32 = 159744 for the direct 5×5.
+    const auto note_style = [](std::size_t a, std::size_t b, std::size_t k, std::size_t plane) {
+        return ch02::LayerCost{b * plane * a * k * k, (k * k + 1) * a * b, (a + b) * plane};
+    };
+    const ex::Verdict v = ch02::check_bottleneck_cost([&](std::size_t in, std::size_t m, std::size_t out, std::size_t k, std::size_t h, std::size_t w) {
+        const ch02::LayerCost reduce = note_style(in, m, 1, h * w), spatial = note_style(m, out, k, h * w);
+        return ch02::BottleneckCost{note_style(in, out, k, h * w),
+                                    {reduce.multiply_adds + spatial.multiply_adds, reduce.parameters + spatial.parameters, (in + m + out) * h * w}};
+    });
+    const ex::Mismatch& m = mismatch_of(v);
+    BOOST_TEST(m.quantity.find(".direct.parameters") != std::string::npos, m.describe());
+    BOOST_TEST(m.expected == "153632");
+    BOOST_TEST(m.got == "159744");
+    // Forgetting the map between the two layers: only the bottleneck's activations are off, by 16·784.
+    const ex::Verdict no_middle = ch02::check_bottleneck_cost([](std::size_t in, std::size_t m, std::size_t out, std::size_t k, std::size_t h, std::size_t w) {
+        ch02::BottleneckCost cost = ch02::bottleneck_cost(in, m, out, k, h, w);
+        cost.bottleneck.activations -= m * h * w;
+        return cost;
+    });
+    BOOST_TEST(mismatch_of(no_middle).describe().find(".bottleneck.activations, GoogLeNet Inception (3a): expected 188160, got 175616") != std::string::npos,
+               no_middle.detail);
+}
+
+BOOST_AUTO_TEST_CASE(multi_in_that_convolves) {
+    // Σ conv2d at (0, 0): (0·4 + 1·3 + 2·1 + 3·0) + (1·5 + 2·4 + 3·2 + 4·1) = 5 + 23.
+    const ex::Verdict v = ch02::check_corr2d_multi_in([](const arma::cube& x, const arma::cube& k) {
+        arma::mat y = cnnlab::conv2d(arma::mat(x.slice(0)), arma::mat(k.slice(0)));
+        for (std::size_t c = 1; c < x.n_slices; ++c) y += cnnlab::conv2d(arma::mat(x.slice(c)), arma::mat(k.slice(c)));
+        return y;
+    });
+    check_first_difference(v, "(0, 0)", "56", "28");
+    BOOST_TEST(mismatch_of(v).note.find("convolutions") != std::string::npos, v.detail);
+}
+
+BOOST_AUTO_TEST_CASE(multi_in_out_reading_one_input_channel) {
+    // Only channel 0 of X and of each kernel: d2l's 56 becomes corr2d's 19.
+    const ex::Verdict v = ch02::check_corr2d_multi_in_out([](const arma::cube& x, const ch02::LayerWeights& k) {
+        arma::cube y(x.n_rows - k[0].n_rows + 1, x.n_cols - k[0].n_cols + 1, k.size());
+        for (std::size_t o = 0; o < k.size(); ++o) y.slice(o) = cnnlab::xcorr2d(arma::mat(x.slice(0)), arma::mat(k[o].slice(0)));
+        return y;
+    });
+    check_first_difference(v, "(0, 0, 0)", "56", "19");
+    // Output channels in reverse order: the first channel already differs.
+    const ex::Verdict reversed = ch02::check_corr2d_multi_in_out([](const arma::cube& x, const ch02::LayerWeights& k) {
+        const arma::cube y = ch02::corr2d_multi_in_out(x, k);
+        arma::cube r(arma::size(y));
+        for (std::size_t o = 0; o < y.n_slices; ++o) r.slice(o) = y.slice(y.n_slices - 1 - o);
+        return r;
+    });
+    check_first_difference(reversed, "(0, 0, 0)", "56", "96");
+}
+
+BOOST_AUTO_TEST_CASE(equivalent_kernel_by_cross_correlation) {
+    // The full cross-correlation of the kernels has the right size but not the right values, and
+    // the verdict names the slip. On the literal: xcorr2d(K2, K1, full)(0, 0) = K1(1,1)·K2(0,0) = 3.
+    const ex::Verdict v = ch02::check_equivalent_kernel([](const arma::mat& k1, const arma::mat& k2) {
+        return cnnlab::xcorr2d(k2, k1, {.padding = cnnlab::Mode::full});
+    });
+    check_first_difference(v, "(0, 0)", "0", "3");
+    BOOST_TEST(mismatch_of(v).note.find("cross-correlation") != std::string::npos, v.detail);
+    // k1 + k2 instead of k1 + k2 − 1.
+    BOOST_TEST(mismatch_of(ch02::check_equivalent_kernel([](const arma::mat& k1, const arma::mat& k2) {
+                   return arma::mat(k1.n_rows + k2.n_rows, k1.n_cols + k2.n_cols, arma::fill::zeros);
+               })).got_shape == "4×4");
+    // Armadillo's own full convolution is another right answer.
+    const ex::Verdict conv2 = ch02::check_equivalent_kernel([](const arma::mat& k1, const arma::mat& k2) { return arma::mat(arma::conv2(k1, k2)); });
+    BOOST_TEST((conv2.status == ex::Status::right), conv2.detail);
+}
+
+BOOST_AUTO_TEST_CASE(layer_cost_without_padding) {
+    // Padding ignored: AlexNet (padding 0) passes, note 001's example (padding 1×2) gives a 1×1 output.
+    const ex::Verdict v = ch02::check_layer_cost([](std::size_t in, std::size_t out, ex::Size2 k, ex::Size2 n, ex::Size2 s, ex::Size2 p) {
+        return ch02::layer_cost(in, out, k, n, s, {0 * p.rows, 0 * p.cols});
+    });
+    const ex::Mismatch& m = mismatch_of(v);
+    BOOST_TEST(m.quantity.find("note 001") != std::string::npos, m.describe());
+    BOOST_TEST(m.expected == "1350");
+    BOOST_TEST(m.got == "90");
+}
+
+BOOST_AUTO_TEST_CASE(doubling) {
+    const ex::Verdict twice = ch02::check_doubling_factors([] {
+        ch02::ScalingFactors f = ch02::doubling_factors();
+        f.multiply_adds = 2;
+        return f;
+    });
+    BOOST_TEST(mismatch_of(twice).expected == "4");
+    BOOST_TEST(mismatch_of(twice).got == "2");
+    const ex::Verdict unchanged = ch02::check_doubling_factors([] {
+        ch02::ScalingFactors f = ch02::doubling_factors();
+        f.padding_doubled_multiply_adds = 1;
+        return f;
+    });
+    BOOST_TEST(mismatch_of(unchanged).expected == "1.12890625");
+    BOOST_TEST(mismatch_of(unchanged).note.find("34×34") != std::string::npos, unchanged.detail);
+}
+
+BOOST_AUTO_TEST_CASE(im2col_layer_with_the_channel_innermost) {
+    // Tap (c, u, v) in row c + C·(u + U·v): row 1 holds channel 1's first tap, X₁(0, 0) = 1, where
+    // the layout puts channel 0's tap (1, 0), X₀(1, 0) = 3.
+    const ex::Verdict v = ch02::check_im2col_layer([](const arma::cube& x, ex::Size2 k, ex::Size2 s, ex::Size2 p) {
+        const arma::mat c = ch02::im2col_layer(x, k, s, p);
+        const std::size_t taps = k.rows * k.cols;
+        arma::mat swapped(c.n_rows, c.n_cols);
+        for (std::size_t ch = 0; ch < x.n_slices; ++ch)
+            for (std::size_t t = 0; t < taps; ++t) swapped.row(ch + x.n_slices * t) = c.row(t + taps * ch);
+        return swapped;
+    });
+    check_first_difference(v, "(1, 0)", "3", "1");
+    // Padding ignored: the literal (padding 0) passes, the first padded case has the wrong shape.
+    const ex::Verdict unpadded = ch02::check_im2col_layer(
+        [](const arma::cube& x, ex::Size2 k, ex::Size2 s, ex::Size2) { return ch02::im2col_layer(x, k, s, {0, 0}); });
+    BOOST_TEST(!mismatch_of(unpadded).expected_shape.empty(), unpadded.detail);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

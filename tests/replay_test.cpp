@@ -1,10 +1,11 @@
-// Case files and replay: the golden SciPy vectors of Chapter 1 run through cnnlab's optimized ops,
-// the reader/writer round trip, and corrupt files reported per case.
+// Case files and replay: the golden SciPy vectors of Chapter 1 and PyTorch vectors of Chapter 2 run
+// through cnnlab's optimized ops, the reader/writer round trip, and corrupt files reported per case.
 #define BOOST_TEST_MODULE replay
 #include <boost/test/unit_test.hpp>
 
 #include "chapters/ch00_foundation/case_file.hpp"
 #include "chapters/ch01_convolution/convolution.hpp"
+#include "chapters/ch02_layers/layer.hpp"
 #include "tests/check_close.hpp"
 
 #include <cmath>
@@ -18,13 +19,14 @@ using cnnlab::testing::check_close;
 namespace {
 
 const char* const golden_path = CNNLAB_SOURCE_DIR "/data/golden/ch01_single_channel.cases";
+const char* const golden_layers_path = CNNLAB_SOURCE_DIR "/data/golden/ch02_layers.cases";
 
 // The problem of an entry, or "" (Boost.Test evaluates a message even when the check passes).
 std::string problem_of(const cases::ReadEntry& e) { return e.problem ? e.problem->what() : ""; }
 
-std::vector<cases::Case> golden_cases() {
+std::vector<cases::Case> golden_cases(const char* path = golden_path) {
     std::vector<cases::Case> result;
-    for (const cases::ReadEntry& e : cases::read_case_file(golden_path)) {
+    for (const cases::ReadEntry& e : cases::read_case_file(path)) {
         BOOST_TEST_REQUIRE(e.ok(), problem_of(e));
         result.push_back(e.value);
     }
@@ -50,6 +52,14 @@ const cases::ReadEntry* find_entry(const std::vector<cases::ReadEntry>& entries,
 }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// Max |actual − expected| over the elements; +inf when the shapes differ.
+double max_error(const cases::Tensor& actual, const cases::Tensor& expected) {
+    if (actual.dims != expected.dims || actual.values.size() != expected.values.size()) return std::numeric_limits<double>::infinity();
+    double worst = 0;
+    for (std::size_t i = 0; i < actual.values.size(); ++i) worst = std::max(worst, std::abs(actual.values[i] - expected.values[i]));
+    return worst;
+}
 
 }  // namespace
 
@@ -140,6 +150,105 @@ BOOST_AUTO_TEST_CASE(d2l_literal) {
         return;
     }
     BOOST_FAIL("the golden file has no d2l corr2d case");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Chapter 2: PyTorch's F.conv1d / F.conv2d (padding='same' for the _same ops), data/golden/ch02_layers.cases.
+BOOST_AUTO_TEST_SUITE(golden_layers)
+
+// Every case through every layer path that applies to its geometry. The paths that apply to any
+// layer (automatic, im2col_gemm) must run every case; the others run where they apply and must
+// refuse the rest with "does not apply", and each must have cases of its own in the file.
+BOOST_AUTO_TEST_CASE(every_layer_case_agrees_with_pytorch_on_every_path) {
+    using cnnlab::LayerAlgorithm;
+    const std::vector<cases::Case> all = golden_cases(golden_layers_path);
+    BOOST_TEST(all.size() >= 30u);
+    std::map<std::string, int> per_op, runs;
+    std::map<std::string, double> worst;
+    for (const cases::Case& c : all) {
+        ++per_op[c.op];
+        for (LayerAlgorithm algorithm : {LayerAlgorithm::automatic, LayerAlgorithm::im2col_gemm, LayerAlgorithm::gemm_1x1,
+                                         LayerAlgorithm::winograd_f2x2_3x3, LayerAlgorithm::winograd_f4x4_3x3,
+                                         LayerAlgorithm::depthwise_direct}) {
+            const std::string name(cnnlab::layer_algorithm_name(algorithm));
+            const cases::Case result = cases::run_case(c, {.layer_algorithm = name});
+            BOOST_TEST_CONTEXT("case " << c.id << ", " << name) {
+                const bool universal = algorithm == LayerAlgorithm::automatic || algorithm == LayerAlgorithm::im2col_gemm;
+                if (!universal && contains(result.error, "does not apply")) continue;
+                BOOST_TEST_REQUIRE(result.error.empty(), result.error);
+                const double e = max_error(result.tensors.at("y"), c.tensors.at("y"));
+                BOOST_TEST(e < 1e-12);
+                worst[name] = std::max(worst[name], e);
+                ++runs[name];
+            }
+        }
+    }
+    for (const auto& [name, e] : worst) BOOST_TEST_MESSAGE(name << ": " << runs[name] << " cases, max |Δy| = " << e);
+    BOOST_TEST(runs["automatic"] == int(all.size()));
+    BOOST_TEST(runs["im2col_gemm"] == int(all.size()));
+    BOOST_TEST(runs["gemm_1x1"] >= 3);
+    BOOST_TEST(runs["winograd_f2x2_3x3"] >= 4);
+    BOOST_TEST(runs["winograd_f4x4_3x3"] >= 4);
+    BOOST_TEST(runs["depthwise_direct"] >= 8);
+    BOOST_TEST(per_op["conv2d"] >= 15);
+    BOOST_TEST(per_op["conv2d_same"] >= 6);
+    BOOST_TEST(per_op["conv1d"] >= 6);
+    BOOST_TEST(per_op["conv1d_same"] >= 4);
+}
+
+// The file covers what the layer ops must handle: bias and none, batches > 1, stride, dilation,
+// groups (including depthwise with a channel multiplier), even kernels, and _same cases both with the
+// recorded pads and with cnnlab's own rule.
+BOOST_AUTO_TEST_CASE(layer_cases_cover_the_arguments) {
+    int bias = 0, batched = 0, strided = 0, dilated = 0, grouped = 0, multiplier = 0, even = 0, same_by_rule = 0;
+    const auto any_above_1 = [](const cases::Case& c, const std::string& key) {
+        const auto it = c.params.find(key);
+        return it != c.params.end() && std::any_of(it->second.begin(), it->second.end(), [](long long v) { return v > 1; });
+    };
+    for (const cases::Case& c : golden_cases(golden_layers_path)) {
+        const auto& w = c.tensors.at("w").dims;
+        const auto& x = c.tensors.at("x").dims;
+        bias += c.tensors.contains("b");
+        batched += x[0] > 1;
+        strided += any_above_1(c, "stride");
+        dilated += any_above_1(c, "dilation");
+        grouped += any_above_1(c, "groups");
+        multiplier += w[1] == 1 && x[1] > 1 && w[0] == 2 * x[1];
+        even += std::any_of(w.begin() + 2, w.end(), [](std::size_t k) { return k % 2 == 0; });
+        same_by_rule += c.op.ends_with("_same") && !c.params.contains("pad_before");
+    }
+    BOOST_TEST(bias >= 10);
+    BOOST_TEST(batched >= 5);
+    BOOST_TEST(strided >= 5);
+    BOOST_TEST(dilated >= 5);
+    BOOST_TEST(grouped >= 8);
+    BOOST_TEST(multiplier >= 3);
+    BOOST_TEST(even >= 10);
+    BOOST_TEST(same_by_rule >= 2);
+}
+
+// PyTorch's padding='same' pads d(K−1) in total and puts an odd total's extra zero after
+// (bottom/right): the pads make.py found for PyTorch equal cnnlab's `same` rule on every axis.
+BOOST_AUTO_TEST_CASE(pytorch_same_padding_is_cnnlabs_rule) {
+    int odd_totals = 0;
+    for (const cases::Case& c : golden_cases(golden_layers_path)) {
+        if (!c.params.contains("pad_before")) continue;
+        const auto& w = c.tensors.at("w").dims;
+        for (std::size_t axis = 0; axis + 2 < w.size(); ++axis) {
+            const std::size_t dilation = c.params.contains("dilation") ? std::size_t(c.params.at("dilation")[axis]) : 1;
+            const std::size_t span = cnnlab::effective_kernel(w[axis + 2], dilation);
+            const cnnlab::Sides pytorch{std::size_t(c.params.at("pad_before")[axis]), std::size_t(c.params.at("pad_after")[axis])};
+            BOOST_TEST_CONTEXT(c.id << " axis " << axis << " kernel " << w[axis + 2] << " dilation " << dilation) {
+                BOOST_TEST((pytorch == cnnlab::mode_padding(cnnlab::Mode::same, span)));
+                if ((span - 1) % 2 == 1) {
+                    BOOST_TEST(pytorch.after == pytorch.before + 1);
+                    ++odd_totals;
+                }
+            }
+        }
+    }
+    BOOST_TEST(odd_totals >= 6);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -347,8 +456,74 @@ BOOST_AUTO_TEST_CASE(invalid_params_become_the_case_error) {
     BOOST_TEST(contains(cases::run_case(c).error, "xcorr2d: tensor x must have 2 dimensions"));
 }
 
+// Malformed layer cases: each refused on its own case, with the op and the rule broken.
+BOOST_AUTO_TEST_CASE(malformed_layer_cases_are_refused_per_case) {
+    const std::string x4 = "tensor x 4 1 2 3 3\n1 2 3 4 5 6 7 8 9\n1 2 3 4 5 6 7 8 9\n";
+    const std::string w4 = "tensor w 4 2 2 1 1\n1 2 3 4\n";
+    const std::string x3 = "tensor x 3 1 2 3\n1 2 3 4 5 6\n";
+    const std::string w3 = "tensor w 3 1 2 2\n1 2 3 4\n";
+    std::istringstream file(
+        "case groups\nop conv2d\nparam groups 3\n" + x4 + w4 + "end\n" +
+        "case bias-missing\nop conv2d\nparam bias 1\n" + x4 + w4 + "end\n" +
+        "case bias-unannounced\nop conv2d\n" + x4 + w4 + "tensor b 1 2\n1 2\nend\n" +
+        "case bias-length\nop conv2d\nparam bias 1\n" + x4 + w4 + "tensor b 1 3\n1 2 3\nend\n" +
+        "case bias-flag\nop conv2d\nparam bias 2\n" + x4 + w4 + "end\n" +
+        "case padding-count\nop conv2d\nparam padding 1\n" + x4 + w4 + "end\n" +
+        "case zero-stride\nop conv2d\nparam stride 0 1\n" + x4 + w4 + "end\n" +
+        "case mode-in-conv2d\nop conv2d\nparam mode same\n" + x4 + w4 + "end\n" +
+        "case same-but-full\nop conv2d_same\nparam mode full\n" + x4 + w4 + "end\n" +
+        "case x-rank\nop conv1d\n" + x4 + w3 + "end\n" +
+        "case negative-padding\nop conv1d\nparam padding -1\n" + x3 + w3 + "end\n" +
+        "case channels-1d\nop conv1d\n" + x3 + "tensor w 3 1 1 2\n1 2\nend\n" +
+        "case too-long\nop conv1d_same\nparam pad_before 0\nparam pad_after 0\n" + x3 + "tensor w 3 1 2 4\n1 2 3 4 5 6 7 8\nend\n" +
+        "case unknown-param\nop conv1d_same\nparam padding 1\n" + x3 + w3 + "end\n");
+    const std::map<std::string, std::string> expected{
+        {"groups", "conv2d: 2 input channels are not divisible by groups=3"},
+        {"bias-missing", "conv2d: the case has no input tensor 'b'"},
+        {"bias-unannounced", "conv2d: tensor b is given without param bias 1"},
+        {"bias-length", "conv2d: bias has 3 values but the layer has 2 output channels"},
+        {"bias-flag", "conv2d: param bias must be in 0..1, got 2"},
+        {"padding-count", "conv2d: param padding takes 2 integers (h w), got 1"},
+        {"zero-stride", "conv2d: param stride must be >= 1, got 0"},
+        {"mode-in-conv2d", "conv2d: unsupported param 'mode' (this op takes stride, padding, dilation, groups, bias)"},
+        {"same-but-full", "conv2d_same: param mode must be same"},
+        {"x-rank", "conv1d: tensor x must have 3 dimensions (N C L) but has 4"},
+        {"negative-padding", "conv1d: param padding must be >= 0, got -1"},
+        {"channels-1d", "conv1d (held as N×C×1×L): input has 2 channels but weight expects 1"},
+        {"too-long", "longer than the padded input"},
+        {"unknown-param", "conv1d_same: unsupported param 'padding'"},
+    };
+    const auto entries = cases::read_cases(file, "layers.cases");
+    BOOST_TEST_REQUIRE(entries.size() == expected.size());
+    for (const cases::ReadEntry& e : entries) {
+        BOOST_TEST_REQUIRE(e.ok(), problem_of(e));  // well formed: the op refuses them, not the reader
+        const std::string error = cases::run_case(e.value).error;
+        BOOST_TEST(contains(error, expected.at(e.value.id)), e.value.id << ": " << error);
+    }
+    cases::Case good = entries[0].value;
+    good.params.clear();
+    BOOST_TEST(cases::run_case(good).error.empty());
+    BOOST_TEST(contains(cases::run_case(good, {.layer_algorithm = "winograd9"}).error, "unknown name 'winograd9'"));
+    BOOST_TEST(contains(cases::run_case(good, {.layer_algorithm = "winograd_f2x2_3x3"}).error, "does not apply"));
+}
+
+// The committed file for the CLI: a refused case does not stop the next one, which must agree with
+// its hand-computed y (x = 1..5, w = [1, −1], stride 2, bias 10: y = [1 − 2 + 10, 3 − 4 + 10]).
+BOOST_AUTO_TEST_CASE(bad_layer_file_refuses_one_case_and_runs_the_next) {
+    const auto entries = cases::read_case_file(CNNLAB_SOURCE_DIR "/tests/data/ch02_bad_layer.cases");
+    BOOST_TEST_REQUIRE(entries.size() == 2u);
+    BOOST_TEST_REQUIRE(entries[0].ok());
+    BOOST_TEST_REQUIRE(entries[1].ok());
+    BOOST_TEST(cases::run_case(entries[0].value).error ==
+               "conv2d: input has 3 channels but weight expects 2 (weight dim 1 = C_in/groups = 2; input 1×3×2×2, weight 1×2×1×1, groups=1)");
+    const cases::Case result = cases::run_case(entries[1].value);
+    BOOST_TEST_REQUIRE(result.error.empty(), result.error);
+    BOOST_TEST(result.tensors.at("y").bitwise_equal(entries[1].value.tensors.at("y")));
+    BOOST_TEST(result.tensors.at("y").values == (std::vector<double>{9, 9}), boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(later_chapters_can_add_ops) {
-    cases::register_op("negate_for_test", [](const cases::Case& c) {
+    cases::register_op("negate_for_test", [](const cases::Case& c, const cases::RunOptions&) {
         cases::Tensor y = c.tensors.at("x");
         for (double& v : y.values) v = -v;
         return std::map<std::string, cases::Tensor>{{"y", y}};

@@ -11,9 +11,9 @@
 /// error <message to the end of the line>     (results files only)
 /// end
 /// \endverbatim
-/// Inputs are `x`, `w` (and later `b`, `gy`); outputs `y` (and later `gx`, `gw`, `gb`). A results file
-/// repeats `case`, `op` and the outputs, or an `error` line. `data/golden/README.md` describes the
-/// format and the golden files, which `tools/golden/make.py` makes with SciPy.
+/// Inputs are `x`, `w`, `b` (with `param bias 1`; later `gy`); outputs `y` (later `gx`, `gw`, `gb`).
+/// A results file repeats `case`, `op` and the outputs, or an `error` line. `data/golden/README.md`
+/// describes the format and the golden files, which `tools/golden/make.py` makes with SciPy and PyTorch.
 ///
 /// Memory order: tensors are stored row-major, as in the file (last index fastest), while
 /// `arma::Mat` is column-major; to_matrix() and from_matrix() convert between the two.

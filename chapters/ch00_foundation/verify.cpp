@@ -50,6 +50,7 @@ const Registry& all_claims() {
     static const Registry registry = [] {
         Registry r;
         register_ch01_claims(r);
+        register_ch02_claims(r);
         return r;
     }();
     return registry;

@@ -76,6 +76,8 @@ const Registry& all_claims();
 
 /// Chapter registration functions, one per chapter, called by all_claims().
 void register_ch01_claims(Registry& registry);
+/// Chapter 2's claims (chapters/ch02_layers/claims.cpp).
+void register_ch02_claims(Registry& registry);
 
 /// Runs one claim (never throws: an exception becomes a FAIL with its message).
 Result run_claim(const Claim& claim);

@@ -10,6 +10,8 @@ namespace cnnlab::exercises {
 
 std::string shape_of(const arma::mat& m) { return str(m.n_rows, "×", m.n_cols); }
 
+std::string shape_of(const arma::cube& m) { return str(m.n_slices, "×", m.n_rows, "×", m.n_cols); }
+
 std::string number(double value) {
     if (value == 0) value = 0;  // print -0 as 0
     char text[32];
@@ -64,6 +66,26 @@ std::optional<Mismatch> compare(std::string quantity, const arma::vec& got, cons
                             .expected = number(expected(i)),
                             .got = number(got(i))};
     return std::nullopt;
+}
+
+std::optional<Mismatch> compare(std::string quantity, const arma::cube& got, const arma::cube& expected, double tolerance) {
+    if (got.n_slices != expected.n_slices || got.n_rows != expected.n_rows || got.n_cols != expected.n_cols)
+        return Mismatch{.quantity = std::move(quantity), .expected_shape = shape_of(expected), .got_shape = shape_of(got)};
+    for (arma::uword c = 0; c < expected.n_slices; ++c) {
+        const auto where = first_difference(got.slice(c), expected.slice(c), tolerance);
+        if (!where) continue;
+        const auto [i, j] = *where;
+        return Mismatch{.quantity = std::move(quantity),
+                        .index = str("(", c, ", ", i, ", ", j, ")"),
+                        .expected = number(expected(i, j, c)),
+                        .got = number(got(i, j, c))};
+    }
+    return std::nullopt;
+}
+
+std::optional<Mismatch> compare_number(std::string quantity, double got, double expected, double tolerance) {
+    if (!differs(got, expected, tolerance)) return std::nullopt;
+    return Mismatch{.quantity = std::move(quantity), .expected = number(expected), .got = number(got)};
 }
 
 std::optional<Mismatch> compare(std::string quantity, Size2 got, Size2 expected) {

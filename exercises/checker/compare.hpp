@@ -28,6 +28,16 @@ std::optional<Mismatch> compare(std::string quantity, const arma::mat& got, cons
 std::optional<Mismatch> compare(std::string quantity, const arma::vec& got, const arma::vec& expected,
                                 double tolerance = default_tolerance);
 
+/// Compares a multi-channel answer (one slice per channel): shapes first (reported as "C×H×W",
+/// channels first as in PyTorch), then the first differing element, scanned channel by channel and
+/// row by row within a channel, reported as "(c, i, j)": channel c, row i, column j.
+std::optional<Mismatch> compare(std::string quantity, const arma::cube& got, const arma::cube& expected,
+                                double tolerance = default_tolerance);
+
+/// Compares one real number (a ratio, a factor) with \f$|g - e| \le \tau \max(1, |e|)\f$.
+std::optional<Mismatch> compare_number(std::string quantity, double got, double expected,
+                                       double tolerance = default_tolerance);
+
 /// Compares a 2-D size exactly; the differing element is "rows" or "cols".
 std::optional<Mismatch> compare(std::string quantity, Size2 got, Size2 expected);
 
@@ -39,6 +49,9 @@ std::optional<Mismatch> compare_shape(std::string quantity, const arma::mat& got
 
 /// "R×C", how the checker prints a shape.
 std::string shape_of(const arma::mat& m);
+
+/// "C×H×W" (slices × rows × columns), how the checker prints a multi-channel shape.
+std::string shape_of(const arma::cube& m);
 
 /// A number as the checker prints it (up to 10 significant digits; -0 prints as 0).
 std::string number(double value);

@@ -71,6 +71,7 @@ const Registry& all_exercises() {
     static const Registry registry = [] {
         Registry r;
         register_ch01_exercises(r);
+        register_ch02_exercises(r);
         return r;
     }();
     return registry;

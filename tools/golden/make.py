@@ -1,14 +1,20 @@
 #!/usr/bin/python3
-"""Golden test vectors for cnnlab's single-channel convolution ops, made with SciPy in float64.
+"""Golden test vectors for cnnlab, made with SciPy and PyTorch in float64.
 
-Usage (Debian's python3 with python3-scipy and python3-numpy):
-    /usr/bin/python3 tools/golden/make.py [OUT_DIR]      # writes OUT_DIR/ch01_single_channel.cases
+Usage (Debian's python3 with python3-scipy, python3-numpy and python3-torch):
+    /usr/bin/python3 tools/golden/make.py [OUT_DIR]      # writes OUT_DIR/ch01_single_channel.cases (SciPy)
+                                                          # and OUT_DIR/ch02_layers.cases (PyTorch, layers.py)
                                                           # (default: data/golden beside this script's repo)
     /usr/bin/python3 tools/golden/make.py compare RESULTS [CASES]
                                                           # compares the `y` of a results file with the golden one
+                                                          # (CASES defaults to ch01_single_channel.cases)
 
-The file is in the case format of cnnlab (`cnnlab replay` reads it). Every value is float64 printed with
-%.17g, and the inputs come from fixed seeds, so running the script again reproduces the file byte for byte.
+The files are in the case format of cnnlab (`cnnlab replay` reads them). Every value is float64 printed
+with %.17g, and the inputs come from fixed seeds, so running the script again reproduces the files byte
+for byte (with the same library versions).
+
+This part of the script makes the Chapter 1 (single-channel) cases with SciPy; layers.py makes the
+Chapter 2 layer cases with PyTorch.
 
 For every case that carries `pad_before`/`pad_after`, the script finds those paddings empirically: it pads
 the input with every per-side combination of zeros and keeps the one for which a valid-mode
@@ -236,16 +242,28 @@ def main(argv):
         return compare(argv[2], argv[3] if len(argv) == 4 else os.path.join(default_dir, CASES_FILE))
     out_dir = argv[1] if len(argv) > 1 else default_dir
     b = build_cases()
-    path = os.path.join(out_dir, CASES_FILE)
-    with open(path, "w") as f:
-        for case in b.cases:
-            f.write(format_case(case))
-    print(f"wrote {len(b.cases)} cases to {path} (SciPy {scipy.__version__}, NumPy {np.__version__})")
+    write_cases(os.path.join(out_dir, CASES_FILE), b.cases, f"SciPy {scipy.__version__}, NumPy {np.__version__}")
     print("padding SciPy uses (before, after per axis) for a kernel of the given shape:")
     for (op, mode, parity), (before, after, shape) in sorted(b.centring.items()):
         print(f"  {op:10s} {mode:5s} {'x'.join(parity):9s} kernel {'x'.join(map(str, shape)):4s} "
               f"before {before} after {after}")
+
+    import layers  # PyTorch is needed only from here on
+    lb = layers.build_cases()
+    write_cases(os.path.join(out_dir, layers.CASES_FILE), lb.cases,
+                f"PyTorch {layers.torch.__version__}, NumPy {np.__version__}")
+    print("padding PyTorch's padding='same' uses ((before, after) per axis; total dilation·(K−1)):")
+    for (spatial, kernel, dilation), pads in sorted(lb.centring.items()):
+        print(f"  {spatial}-D kernel {'x'.join(map(str, kernel)):4s} dilation {'x'.join(map(str, dilation)):4s} "
+              f"pads {pads}")
     return 0
+
+
+def write_cases(path, cases, made_with):
+    with open(path, "w") as f:
+        for case in cases:
+            f.write(format_case(case))
+    print(f"wrote {len(cases)} cases ({os.path.getsize(path) // 1024} KB) to {path} ({made_with})")
 
 
 if __name__ == "__main__":

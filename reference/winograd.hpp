@@ -92,10 +92,10 @@ struct WinogradMatrices {
 ///     G = \begin{pmatrix} 1&0&0\\ \frac12&\frac12&\frac12\\ \frac12&-\frac12&\frac12\\ 0&0&1 \end{pmatrix},\quad
 ///     A^\top = \begin{pmatrix} 1&1&1&0\\ 0&1&-1&-1 \end{pmatrix} \f]
 /// and for \f$m = 4\f$ (points \f$0, \pm1, \pm2, \infty\f$):
-/// \f[ B^\top = \begin{pmatrix} 4&0&-5&0&1&0\\ 0&-4&-4&1&1&0\\ 0&4&-4&-1&1&0\\ 0&-2&-1&2&1&0\\
-///                              0&2&-1&-2&1&0\\ 0&4&0&-5&0&1 \end{pmatrix},\quad
-///     G = \begin{pmatrix} \frac14&0&0\\ -\frac16&-\frac16&-\frac16\\ -\frac16&\frac16&-\frac16\\
-///                         \frac1{24}&\frac1{12}&\frac16\\ \frac1{24}&-\frac1{12}&\frac16\\ 0&0&1 \end{pmatrix},\quad
+/// \f[ B^\top = \begin{pmatrix} 4&0&-5&0&1&0\\ 0&-4&-4&1&1&0\\ 0&4&-4&-1&1&0\\ 0&-2&-1&2&1&0
+///                              \\ 0&2&-1&-2&1&0\\ 0&4&0&-5&0&1 \end{pmatrix},\quad
+///     G = \begin{pmatrix} \frac14&0&0\\ -\frac16&-\frac16&-\frac16\\ -\frac16&\frac16&-\frac16
+///                         \\ \frac1{24}&\frac1{12}&\frac16\\ \frac1{24}&-\frac1{12}&\frac16\\ 0&0&1 \end{pmatrix},\quad
 ///     A^\top = \begin{pmatrix} 1&1&1&1&1&0\\ 0&1&-1&2&-2&0\\ 0&1&1&4&4&0\\ 0&1&-1&8&-8&1 \end{pmatrix}. \f]
 /// Throws argument_error for any other \f$m\f$.
 template <class T>

@@ -6,6 +6,7 @@
 #include "chapters/ch02_layers/arithmetic.hpp"
 #include "chapters/ch02_layers/layer.hpp"
 #include "reference/layers.hpp"
+#include "reference/winograd.hpp"
 
 #include <cmath>
 #include <random>
@@ -243,6 +244,32 @@ void add_receptive_field_claims(Registry& r) {
            Erratum{"000 §1.7", "two stacked 3×3: 3×3×2+1 = 19 parameters", "each layer has its bias: 2·(3·3+1) = 20 (C channels: 2(9C²+C))"}});
 }
 
+void add_winograd_claims(Registry& r) {
+    r.add({"ch02.winograd-tile", 2, R"(Y=A^{\top}\big[(G\,g\,G^{\top})\odot(B^{\top}d\,B)\big]A\;=\;g\otimes d\quad(F(2{\times}2,3{\times}3),\ F(4{\times}4,3{\times}3)))",
+           "Lavin & Gray 2016; GUIDE §9", [] {
+               std::mt19937 rng(48);
+               std::uniform_real_distribution<double> uniform(-1.0, 1.0);
+               double worst = 0;
+               for (std::size_t m : {2, 4})
+                   for (int trial = 0; trial < 50; ++trial) {
+                       mat d(m + 2, m + 2), g(3, 3);
+                       d.imbue([&] { return uniform(rng); });
+                       g.imbue([&] { return uniform(rng); });
+                       worst = std::max(worst, arma::abs(ref::winograd_tile(d, g, m) - xcorr2d(d, g)).max());
+                   }
+               return Measurement{worst, 1e-13, "one tile by the transforms vs Chapter 1's xcorr2d, 50 random tiles per m"};
+           }});
+    r.add({"ch02.winograd-multiplies", 2, R"(F(2{\times}2,3{\times}3):\ 16\ \text{vs}\ 36;\ \ F(4{\times}4,3{\times}3):\ 36\ \text{vs}\ 144\ \text{multiplies per tile})",
+           "Lavin & Gray 2016", [] {
+               // Counted by running the tile on a scalar type that counts data×data products.
+               const double w2 = double(ref::winograd_tile_multiplies(2)), d2 = double(ref::direct_tile_multiplies(2));
+               const double w4 = double(ref::winograd_tile_multiplies(4)), d4 = double(ref::direct_tile_multiplies(4));
+               return Measurement{std::abs(w2 - 16) + std::abs(d2 - 36) + std::abs(w4 - 36) + std::abs(d4 - 144), 0.0,
+                                  str("counted: F(2,3) ", w2, " vs direct ", d2, "; F(4,3) ", w4, " vs direct ", d4, " (",
+                                      d4 / w4, "× fewer)")};
+           }});
+}
+
 void add_activation_claims(Registry& r) {
     r.add({"ch02.tanh-is-scaled-sigmoid", 2, R"(\tanh(z)=2\sigma(2z)-1)", "nndl (4.5)–(4.7)", [] {
                std::mt19937 rng(47);
@@ -264,6 +291,7 @@ void register_ch02_claims(Registry& registry) {
     add_layer_claims(registry);
     add_arithmetic_claims(registry);
     add_receptive_field_claims(registry);
+    add_winograd_claims(registry);
     add_activation_claims(registry);
 }
 

@@ -34,8 +34,13 @@
 // Partial tiles at the bottom/right read zeros past the input (the same zeros as the padding) and
 // their extra outputs are dropped, so any padding and output size work.
 //
-// Threads: the filter transform splits its filters, then blocks of tiles go to the cores, each
-// with its own (thread_local, reused) buffers; OpenBLAS runs single-threaded meanwhile.
+// Blocks: tiles go through in blocks of about 192, so a block's U and M stay a few MB while its
+// GEMMs (192 × C_in × C_out) are still large enough for OpenBLAS to run near its peak.
+// Threads: the filter transform splits its filters across the cores; then, with at least two
+// blocks per thread, each thread takes whole blocks with its own buffers (synchronising only at the
+// end), else the team shares every block phase by phase (input transform over input channels,
+// GEMMs over ξ, output transform over output channels), so a small layer uses both cores too.
+// OpenBLAS runs single-threaded meanwhile. Buffers are thread_local and kept between calls.
 #include "chapters/ch00_foundation/blas.hpp"
 #include "chapters/ch02_layers/layer_paths.hpp"
 
@@ -78,53 +83,51 @@ struct Transforms<4> {
 template <class T>
 constexpr std::size_t lanes = 128 / sizeof(T);
 
-/// Tiles per block aimed at: the GEMMs of a block are T × C_in × C_out, large enough for OpenBLAS
-/// to run near its peak, while a block's U and M stay a few MB (measured: 128–256 are equally fast).
+/// Tiles per block aimed at (see the file comment; measured on 256 → 256 channels, 56×56 and
+/// 100×100: 96 to 384 run equally fast within the noise).
 constexpr std::size_t block_tiles_target = 192;
 
-/// out(r, k) = Σ_j c[r][j] · in(j, k): the left product C·X of an R×J constant matrix and a J×K
-/// grid of lane vectors. Grid element (j, k) starts at in + (j·K + k)·in_stride; out likewise.
-template <std::size_t R, std::size_t J, std::size_t K, std::size_t L, class T>
-inline void multiply_left(const double (&c)[R][J], const T* __restrict in, std::size_t in_stride, T* __restrict out,
-                          std::size_t out_stride) {
-    for (std::size_t r = 0; r < R; ++r)
-        for (std::size_t k = 0; k < K; ++k) {
-            T sum[L] = {};
-            for (std::size_t j = 0; j < J; ++j) {
-                if (c[r][j] == 0) continue;
-                const T coef = T(c[r][j]);
-                const T* v = in + (j * K + k) * in_stride;
-                for (std::size_t l = 0; l < L; ++l) sum[l] += coef * v[l];
-            }
-            T* o = out + (r * K + k) * out_stride;
-            for (std::size_t l = 0; l < L; ++l) o[l] = sum[l];
+/// One 1-D transform of L tiles side by side: out_r = Σ_j c[r][j] · in_j for r < R, where in_j is
+/// the lane vector at in + j·in_step and out_r the one at out + r·out_step. The loops over r and j
+/// unroll completely, zero coefficients drop out at compile time, and the loop over the lanes
+/// vectorises with every value in registers.
+template <std::size_t R, std::size_t J, std::size_t L, class T>
+inline void transform_lanes(const double (&c)[R][J], const T* __restrict in, std::size_t in_step, T* __restrict out,
+                            std::size_t out_step) {
+#pragma omp simd
+    for (std::size_t l = 0; l < L; ++l) {
+        T v[J];
+#pragma GCC unroll 8
+        for (std::size_t j = 0; j < J; ++j) v[j] = in[j * in_step + l];
+#pragma GCC unroll 8
+        for (std::size_t r = 0; r < R; ++r) {
+            T sum = 0;
+#pragma GCC unroll 8
+            for (std::size_t j = 0; j < J; ++j)
+                if (c[r][j] != 0) sum += T(c[r][j]) * v[j];
+            out[r * out_step + l] = sum;
         }
+    }
 }
 
-/// out(k, r) = Σ_j in(k, j) · c[r][j]: the right product X·Cᵀ of a K×J grid of lane vectors and the
-/// transpose of an R×J constant matrix. Grid element (k, j) starts at in + (k·J + j)·in_stride.
-template <std::size_t R, std::size_t J, std::size_t K, std::size_t L, class T>
-inline void multiply_right_transposed(const double (&c)[R][J], const T* __restrict in, std::size_t in_stride,
-                                      T* __restrict out, std::size_t out_stride) {
-    for (std::size_t k = 0; k < K; ++k)
-        for (std::size_t r = 0; r < R; ++r) {
-            T sum[L] = {};
-            for (std::size_t j = 0; j < J; ++j) {
-                if (c[r][j] == 0) continue;
-                const T coef = T(c[r][j]);
-                const T* v = in + (k * J + j) * in_stride;
-                for (std::size_t l = 0; l < L; ++l) sum[l] += coef * v[l];
-            }
-            T* o = out + (k * R + r) * out_stride;
-            for (std::size_t l = 0; l < L; ++l) o[l] = sum[l];
-        }
+/// The 2-D transform C·X·Cᵀ of a J×J grid X of lane vectors into an R×R grid, through `half`
+/// (R×J). Grid element (a, b) of X is at in + (a·J + b)·in_stride; of the result at
+/// out + (r·R + s)·out_stride; of `half` at half + (r·J + b)·L.
+template <std::size_t R, std::size_t J, std::size_t L, class T>
+inline void transform_2d(const double (&c)[R][J], const T* in, std::size_t in_stride, T* half, T* out,
+                         std::size_t out_stride) {
+    for (std::size_t b = 0; b < J; ++b)  // columns: half(·, b) = C · X(·, b)
+        transform_lanes<R, J, L>(c, in + b * in_stride, J * in_stride, half + b * L, J * L);
+    for (std::size_t r = 0; r < R; ++r)  // rows: out(r, ·) = half(r, ·) · Cᵀ
+        transform_lanes<R, J, L>(c, half + r * J * L, L, out + r * R * out_stride, out_stride);
 }
 
 /// Copies the first `valid` lanes of each of `vectors` lane vectors (spaced L apart in `from`,
 /// `to_stride` apart in `to`): the tail of a chunk that does not fill all L lanes.
 template <std::size_t L, class T>
 void copy_lanes(const T* from, std::size_t vectors, std::size_t valid, T* to, std::size_t to_stride) {
-    for (std::size_t v = 0; v < vectors; ++v) std::copy(from + v * L, from + v * L + valid, to + v * to_stride);
+    for (std::size_t v = 0; v < vectors; ++v)
+        for (std::size_t l = 0; l < valid; ++l) to[v * to_stride + l] = from[v * L + l];
 }
 
 /// Zero-copy matrix over `rows × cols` values at `data` (Armadillo's auxiliary-memory constructor).
@@ -154,65 +157,118 @@ public:
           tiles_h_((g.output.h + M - 1) / M), tiles_w_((g.output.w + M - 1) / M),
           tiles_(g.output.n * tiles_h_ * tiles_w_) {}
 
+    /// Filter transform (split over the filters), then the tiles in blocks. With enough blocks,
+    /// each thread takes whole blocks with its own buffers (no synchronisation until the end).
+    /// With fewer (a small layer), the team shares each block phase by phase: input transform
+    /// split over input channels, α² GEMMs split over ξ, output transform over output channels.
     void run() {
         const int max_threads = omp_get_max_threads();
         // Below ~1 MFLOP a parallel region costs more than it saves.
         const bool parallel = max_threads > 1 && !omp_in_parallel() && g_.flops() > 1e6;
         const std::size_t threads = parallel ? std::size_t(max_threads) : 1;
         std::size_t blocks = (tiles_ + block_tiles_target - 1) / block_tiles_target;
-        if (tiles_ >= threads * L) blocks = (blocks + threads - 1) / threads * threads;  // equal shares
-        blocks = std::min(blocks, tiles_);
+        const bool whole_blocks = threads > 1 && blocks >= 2 * threads;
+        if (whole_blocks) blocks = (blocks + threads - 1) / threads * threads;  // equal shares
+        const std::size_t block_rows = (tiles_ + blocks - 1) / blocks;
 
-        // V belongs to the calling thread and is shared with the team; kept between calls, as a
-        // fresh multi-MB buffer per call would cost page faults on every call.
+        // The calling thread's buffers, shared with the team and kept between calls: fresh
+        // multi-MB buffers on every call would cost page faults on every call.
         thread_local std::vector<T> filter_buffer;
-        if (filter_buffer.size() < points * c_in_ * c_out_) filter_buffer.resize(points * c_in_ * c_out_);
-        T* const v = filter_buffer.data();
-        const std::size_t filters = filter_count();
-        const std::size_t filter_chunks = (filters + L - 1) / L;
+        thread_local std::vector<TilePlace> place_buffer;
+        grow(filter_buffer, points * c_in_ * c_out_);
+        place_tiles(place_buffer);
+        v_ = filter_buffer.data();
+        places_ = place_buffer.data();
 
+        const std::size_t filter_chunks = (c_in_ * c_out_ + L - 1) / L;
         std::optional<SingleThreadedBlas> single;
         if (parallel) single.emplace();
 #pragma omp parallel if (parallel)
         {
 #pragma omp for schedule(static)
-            for (std::size_t chunk = 0; chunk < filter_chunks; ++chunk) transform_filters(chunk * L, v);
-            // (implicit barrier: V is complete before any block uses it)
+            for (std::size_t chunk = 0; chunk < filter_chunks; ++chunk) transform_filters(chunk * L);
+            // (the implicit barrier: V is complete before any GEMM reads it)
+            Block block;
+            if (whole_blocks) {
+                block = buffers(block_rows);  // this thread's own
 #pragma omp for schedule(dynamic, 1)
-            for (std::size_t b = 0; b < blocks; ++b) {
-                const std::size_t first = b * tiles_ / blocks, last = (b + 1) * tiles_ / blocks;
-                process_block(first, last - first, v);
+                for (std::size_t b = 0; b < blocks; ++b) {
+                    place_block(block, b, blocks);
+                    for (std::size_t c = 0; c < c_in_; ++c) transform_inputs(block, c);
+                    for (std::size_t xi = 0; xi < points; ++xi) multiply(block, xi);
+                    for (std::size_t p = 0; p < c_out_; ++p) transform_outputs(block, p);
+                }
+            } else {
+#pragma omp single copyprivate(block)
+                block = buffers(block_rows);  // one set, shared by the team
+                for (std::size_t b = 0; b < blocks; ++b) {  // every thread walks every block
+                    place_block(block, b, blocks);
+                    // Each `omp for` ends in a barrier: a phase reads what the previous one wrote.
+#pragma omp for schedule(dynamic, 4)
+                    for (std::size_t c = 0; c < c_in_; ++c) transform_inputs(block, c);
+#pragma omp for schedule(dynamic, 1)
+                    for (std::size_t xi = 0; xi < points; ++xi) multiply(block, xi);
+#pragma omp for schedule(dynamic, 4)
+                    for (std::size_t p = 0; p < c_out_; ++p) transform_outputs(block, p);
+                }
             }
         }
     }
 
 private:
-    /// C_in·C_out 3×3 filters, one per (output, input) channel pair.
-    std::size_t filter_count() const { return c_in_ * c_out_; }
+    /// A block of consecutive tiles and the buffers its U and M live in.
+    struct Block {
+        std::size_t first = 0;  ///< first tile
+        std::size_t rows = 0;   ///< number of tiles: the rows of U[ξ] and M[ξ]
+        T* u = nullptr;         ///< U: α² matrices rows × C_in
+        T* m = nullptr;         ///< M: α² matrices rows × C_out
+    };
 
-    /// V[ξ](c, p) = (G g_{p,c} Gᵀ)_ξ for the L filters q = p·C_in + c starting at `first`.
-    void transform_filters(std::size_t first, T* v) const {
-        const std::size_t filters = filter_count(), valid = std::min(L, filters - first);
-        alignas(64) T g[9 * L] = {};       // g(u, w) lane vectors, 3×3
-        alignas(64) T half[alpha * 3 * L];  // G g, α×3
-        alignas(64) T out[points * L];      // G g Gᵀ, α×α
-        const T* w = weight_.data() + first * 9;
-        for (std::size_t l = 0; l < valid; ++l)
-            for (std::size_t u = 0; u < 3; ++u)
-                for (std::size_t col = 0; col < 3; ++col) g[(u * 3 + col) * L + l] = w[l * 9 + col * 3 + u];  // plane is column-major
-        multiply_left<alpha, 3, 3, L>(Tf::G, g, L, half, L);
-        multiply_right_transposed<alpha, 3, alpha, L>(Tf::G, half, L, out, L);
-        copy_lanes<L>(out, points, valid, v + first, filters);
+    /// The calling thread's U and M buffers for blocks of up to `rows` tiles, grown as needed.
+    Block buffers(std::size_t rows) const {
+        thread_local std::vector<T> input_buffer, product_buffer;
+        grow(input_buffer, points * rows * c_in_);
+        grow(product_buffer, points * rows * c_out_ + L);  // slack: see transform_outputs
+        return {0, 0, input_buffer.data(), product_buffer.data()};
     }
 
-    /// Places of tiles first … first+count−1.
-    void place_tiles(std::size_t first, std::size_t count, std::vector<TilePlace>& places) const {
-        places.resize(count);
+    /// Block b of `blocks`: tiles b·tiles/blocks … (b+1)·tiles/blocks − 1.
+    void place_block(Block& block, std::size_t b, std::size_t blocks) const {
+        block.first = b * tiles_ / blocks;
+        block.rows = (b + 1) * tiles_ / blocks - block.first;
+    }
+
+    template <class Value>
+    static void grow(std::vector<Value>& buffer, std::size_t size) {
+        if (buffer.size() < size) buffer.resize(size);
+    }
+
+    /// V[ξ](c, p) = (G g_{p,c} Gᵀ)_ξ for the L filters q = p·C_in + c starting at `first`.
+    void transform_filters(std::size_t first) const {
+        const std::size_t filters = c_in_ * c_out_, valid = std::min(L, filters - first);
+        alignas(64) T g[9 * L];             // g(u, w) lane vectors, 3×3
+        alignas(64) T half[alpha * 3 * L];  // G g, α×3
+        alignas(64) T out[points * L];      // G g Gᵀ, α×α (a partial chunk only)
+        const T* w = weight_.data() + first * 9;
+        if (valid < L) std::fill(g, g + 9 * L, T(0));  // lanes past the last filter
+        for (std::size_t l = 0; l < valid; ++l)
+            for (std::size_t u = 0; u < 3; ++u)
+                for (std::size_t col = 0; col < 3; ++col) g[(u * 3 + col) * L + l] = w[l * 9 + col * 3 + u];  // column-major 3×3
+        if (valid == L) {
+            transform_2d<alpha, 3, L>(Tf::G, g, L, half, v_ + first, filters);
+        } else {
+            transform_2d<alpha, 3, L>(Tf::G, g, L, half, out, L);
+            copy_lanes<L>(out, points, valid, v_ + first, filters);
+        }
+    }
+
+    /// The places of all tiles.
+    void place_tiles(std::vector<TilePlace>& places) const {
+        if (places.size() < tiles_) places.resize(tiles_);
         const auto pad_top = std::ptrdiff_t(g_.plane.rows.pad.before), pad_left = std::ptrdiff_t(g_.plane.cols.pad.before);
         const auto height = std::ptrdiff_t(g_.input.h), width = std::ptrdiff_t(g_.input.w);
-        for (std::size_t k = 0; k < count; ++k) {
-            const std::size_t t = first + k;
-            TilePlace& p = places[k];
+        for (std::size_t t = 0; t < tiles_; ++t) {
+            TilePlace& p = places[t];
             p.out_row = (t % tiles_h_) * M;
             p.out_col = (t / tiles_h_ % tiles_w_) * M;
             p.n = t / (tiles_h_ * tiles_w_);
@@ -220,6 +276,26 @@ private:
             p.in_col = std::ptrdiff_t(p.out_col) - pad_left;
             p.inside = p.in_row >= 0 && p.in_col >= 0 && p.in_row + std::ptrdiff_t(alpha) <= height &&
                        p.in_col + std::ptrdiff_t(alpha) <= width;
+        }
+    }
+
+    /// U[ξ](t, c) = (Bᵀ d_{t,c} B)_ξ for input channel c and the block's tiles.
+    void transform_inputs(const Block& block, std::size_t c) const {
+        const std::size_t rows = block.rows;
+        alignas(64) T d[points * L];
+        alignas(64) T half[points * L];
+        alignas(64) T tail[points * L];
+        const std::size_t xi_stride = rows * c_in_;  // from U[ξ] to U[ξ+1]
+        for (std::size_t t0 = 0; t0 < rows; t0 += L) {
+            const std::size_t valid = std::min(L, rows - t0);
+            gather_tiles(places_ + block.first + t0, valid, c, d);
+            T* const target = block.u + c * rows + t0;
+            if (valid == L) {
+                transform_2d<alpha, alpha, L>(Tf::BT, d, L, half, target, xi_stride);
+            } else {
+                transform_2d<alpha, alpha, L>(Tf::BT, d, L, half, tail, L);
+                copy_lanes<L>(tail, points, valid, target, xi_stride);
+            }
         }
     }
 
@@ -239,17 +315,39 @@ private:
                     const T* column = plane + (std::size_t(p.in_col) + b) * height + std::size_t(p.in_row);
                     for (std::size_t a = 0; a < alpha; ++a) d[(a * alpha + b) * L + l] = column[a];
                 }
-            } else {
-                for (std::size_t b = 0; b < alpha; ++b) {
-                    const std::ptrdiff_t col = p.in_col + std::ptrdiff_t(b);
-                    const bool col_inside = col >= 0 && col < std::ptrdiff_t(width);
-                    for (std::size_t a = 0; a < alpha; ++a) {
-                        const std::ptrdiff_t row = p.in_row + std::ptrdiff_t(a);
-                        const bool inside = col_inside && row >= 0 && row < std::ptrdiff_t(height);
-                        d[(a * alpha + b) * L + l] = inside ? plane[std::size_t(col) * height + std::size_t(row)] : T(0);
-                    }
-                }
+            } else {  // zeros, then the part of the patch that lies inside the input
+                for (std::size_t e = 0; e < points; ++e) d[e * L + l] = T(0);
+                const std::ptrdiff_t a_first = std::max<std::ptrdiff_t>(0, -p.in_row);
+                const std::ptrdiff_t a_last = std::min<std::ptrdiff_t>(alpha, std::ptrdiff_t(height) - p.in_row);
+                const std::ptrdiff_t b_first = std::max<std::ptrdiff_t>(0, -p.in_col);
+                const std::ptrdiff_t b_last = std::min<std::ptrdiff_t>(alpha, std::ptrdiff_t(width) - p.in_col);
+                for (std::ptrdiff_t b = b_first; b < b_last; ++b)
+                    for (std::ptrdiff_t a = a_first; a < a_last; ++a)
+                        d[(std::size_t(a) * alpha + std::size_t(b)) * L + l] =
+                            plane[std::size_t(p.in_col + b) * height + std::size_t(p.in_row + a)];
             }
+        }
+    }
+
+    /// M[ξ] = U[ξ] · V[ξ] for the block's tiles: one GEMM written straight into M[ξ].
+    void multiply(const Block& block, std::size_t xi) const {
+        const std::size_t rows = block.rows;
+        const arma::Mat<T> u_xi = matrix_over(block.u + xi * rows * c_in_, rows, c_in_);
+        const arma::Mat<T> v_xi = matrix_over(v_ + xi * c_in_ * c_out_, c_in_, c_out_);
+        arma::Mat<T> m_xi = matrix_over(block.m + xi * rows * c_out_, rows, c_out_);
+        m_xi = u_xi * v_xi;  // no alias, same size: Armadillo's GEMM writes into m_xi's memory
+    }
+
+    /// Y_{t,p} = Aᵀ M_{t,p} A for output channel p and the block's tiles, cropped into y. The last
+    /// chunk reads whole lane vectors past the block's last tile (into the next column of M, or the
+    /// buffer's slack); those lanes are never written out.
+    void transform_outputs(const Block& block, std::size_t p) const {
+        const std::size_t rows = block.rows;
+        alignas(64) T half[M * alpha * L];
+        alignas(64) T o[M * M * L];
+        for (std::size_t t0 = 0; t0 < rows; t0 += L) {
+            transform_2d<M, alpha, L>(Tf::AT, block.m + p * rows + t0, rows * c_out_, half, o, L);
+            scatter_tiles(places_ + block.first + t0, std::min(L, rows - t0), p, o);
         }
     }
 
@@ -267,59 +365,13 @@ private:
         }
     }
 
-    /// Input transform, α² GEMMs and output transform for tiles first … first+count−1.
-    void process_block(std::size_t first, std::size_t count, const T* v) const {
-        // Per-thread buffers, reused by every block and call on this thread.
-        thread_local std::vector<TilePlace> places;
-        thread_local std::vector<T> u_buffer, m_buffer;
-        place_tiles(first, count, places);
-        const std::size_t rows = count;
-        if (u_buffer.size() < points * rows * c_in_) u_buffer.resize(points * rows * c_in_);
-        // L values of slack: the output transform reads whole lane vectors past the last tile.
-        if (m_buffer.size() < points * rows * c_out_ + L) m_buffer.resize(points * rows * c_out_ + L);
-        T* const u = u_buffer.data();
-        T* const mm = m_buffer.data();
-
-        alignas(64) T d[points * L];
-        alignas(64) T half[points * L];
-        alignas(64) T tail[points * L];
-        for (std::size_t c = 0; c < c_in_; ++c)
-            for (std::size_t t0 = 0; t0 < rows; t0 += L) {
-                const std::size_t valid = std::min(L, rows - t0);
-                gather_tiles(places.data() + t0, valid, c, d);
-                multiply_left<alpha, alpha, alpha, L>(Tf::BT, d, L, half, L);  // Bᵀ d
-                T* const target = u + c * rows + t0;
-                const std::size_t xi_stride = rows * c_in_;
-                if (valid == L) {
-                    multiply_right_transposed<alpha, alpha, alpha, L>(Tf::BT, half, L, target, xi_stride);  // (Bᵀ d) B
-                } else {
-                    multiply_right_transposed<alpha, alpha, alpha, L>(Tf::BT, half, L, tail, L);
-                    copy_lanes<L>(tail, points, valid, target, xi_stride);
-                }
-            }
-
-        for (std::size_t xi = 0; xi < points; ++xi) {
-            const arma::Mat<T> u_xi = matrix_over(u + xi * rows * c_in_, rows, c_in_);
-            const arma::Mat<T> v_xi = matrix_over(v + xi * c_in_ * c_out_, c_in_, c_out_);
-            arma::Mat<T> m_xi = matrix_over(mm + xi * rows * c_out_, rows, c_out_);
-            m_xi = u_xi * v_xi;  // one GEMM, written into the block's M[ξ]
-        }
-
-        alignas(64) T o[M * M * L];
-        for (std::size_t p = 0; p < c_out_; ++p)
-            for (std::size_t t0 = 0; t0 < rows; t0 += L) {
-                const std::size_t valid = std::min(L, rows - t0);
-                multiply_left<M, alpha, alpha, L>(Tf::AT, mm + p * rows + t0, rows * c_out_, half, L);  // Aᵀ M
-                multiply_right_transposed<M, alpha, M, L>(Tf::AT, half, L, o, L);                  // (Aᵀ M) A
-                scatter_tiles(places.data() + t0, valid, p, o);
-            }
-    }
-
     const Tensor4<T>& x_;
     const Tensor4<T>& weight_;
     const LayerGeometry& g_;
     Tensor4<T>& y_;
     std::size_t c_in_, c_out_, tiles_h_, tiles_w_, tiles_;
+    T* v_ = nullptr;                     ///< V: α² matrices C_in × C_out
+    const TilePlace* places_ = nullptr;  ///< every tile's place
 };
 
 }  // namespace

@@ -1,13 +1,24 @@
 /// \file
-/// \brief The benchmark frame: FLOP counters, the BLAS-thread control and the summary table
-/// (GFLOP/s, × the naive reference, fraction of the sgemm ceiling measured in the same run).
+/// \brief The benchmark frame: FLOP counters, the thread control, the FMA peak and the summary
+/// table (GFLOP/s, × the naive reference, fraction of the sgemm ceiling measured in the same run
+/// and of the FMA peak).
 #pragma once
 
 #include <benchmark/benchmark.h>
 
+#include <cstddef>
 #include <string>
 
 namespace cnnlab::bench {
+
+/// Nominal FP32 FMA peak of one core of the benchmark machine, in GFLOP/s (2 cores: 232): the
+/// one place to change for another machine. It is the 256-bit (AVX2) rate, 2 FMA pipes × 8 floats ×
+/// 2 FLOPs per cycle at ≈ 3.5 GHz (111 measured with independent register-only FMAs), i.e. the
+/// width of the OpenBLAS kernels this machine runs (OPENBLAS_CORETYPE=Haswell). The same cores
+/// execute 512-bit FMAs at the same instruction rate (222 GFLOP/s per core measured with AVX-512),
+/// so code built with -march=native, and any path counted in direct FLOPs (Winograd), can exceed it.
+/// The summary's "of peak" column is a path's GFLOP/s over threads × this value.
+inline constexpr double fma_peak_gflops_per_core = 116.0;
 
 /// Sets GFLOP/s (as an iteration-invariant rate) from the FLOPs of one iteration.
 void set_flops(benchmark::State& state, double flops_per_iteration);
@@ -15,6 +26,20 @@ void set_flops(benchmark::State& state, double flops_per_iteration);
 /// Direct-convolution FLOPs of one plane: \f$2 H_o W_o K_h K_w\f$ (also counted for FFT/separable paths).
 double conv_plane_flops(std::size_t out_rows, std::size_t out_cols, std::size_t kernel_rows, std::size_t kernel_cols);
 
+/// While alive, both thread pools — OpenMP's (the direct paths, the per-sample loops) and
+/// OpenBLAS's (the GEMMs) — use `threads` threads; the previous counts come back after.
+class ThreadCount {
+public:
+    /// Sets OpenMP's and OpenBLAS's thread counts to `threads`.
+    explicit ThreadCount(int threads);
+    ~ThreadCount();
+    ThreadCount(const ThreadCount&) = delete;
+    ThreadCount& operator=(const ThreadCount&) = delete;
+
+private:
+    int previous_openmp_, previous_blas_;
+};
+
 /// Benchmarks are named "group/path[/threads]": the summary compares paths within a group with
-/// the path called "reference" and with the group "sgemm-ceiling".
+/// the path called "reference" and with the group "sgemm-ceiling" at the same thread count.
 }  // namespace cnnlab::bench

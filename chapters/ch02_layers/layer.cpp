@@ -97,7 +97,9 @@ bool layer_algorithm_applies(LayerAlgorithm algorithm, const LayerGeometry& g) {
 template <class T>
 LayerAlgorithm choose_layer_algorithm(const LayerGeometry& g) {
     if (layer_algorithm_applies(LayerAlgorithm::gemm_1x1, g)) return LayerAlgorithm::gemm_1x1;
-    if (layer_algorithm_applies(LayerAlgorithm::depthwise_direct, g)) return LayerAlgorithm::depthwise_direct;
+    // Depthwise proper (several groups of one channel): per-group GEMMs would be tiny. A single
+    // input channel (groups = 1, e.g. LeNet's conv1) is one ordinary GEMM and goes to im2col.
+    if (g.groups > 1 && layer_algorithm_applies(LayerAlgorithm::depthwise_direct, g)) return LayerAlgorithm::depthwise_direct;
     // Winograd trades multiplies for transforms of every tile and channel: it pays when the
     // per-tile GEMMs are large, i.e. with many channels on both sides (measured in bench/ch02_bench).
     const bool wide = g.input.c >= 16 && g.weight.n >= 16;

@@ -36,64 +36,89 @@ InsideRange inside_range(std::ptrdiff_t offset, std::size_t stride, std::size_t 
     return {std::size_t(first), std::size_t(last)};
 }
 
-/// Writes the im2col matrix A (P × K_g) of sample n, group `group` into `a`.
+/// Writes column k of the im2col matrix A (P × K_g) of sample n, group `group`: tap k's shifted,
+/// strided copy of one input plane, with zeros where the window reaches into the padding.
 template <class T>
-void fill_im2col(const Tensor4<T>& x, const LayerGeometry& g, std::size_t n, std::size_t group, T* a) {
+void fill_im2col_column(const Tensor4<T>& x, const LayerGeometry& g, std::size_t n, std::size_t group, std::size_t k,
+                        T* a) {
     const Axis& rows = g.plane.rows;
     const Axis& cols = g.plane.cols;
-    const std::size_t out_h = g.output.h, out_w = g.output.w, pixels = out_h * out_w;
-    const std::size_t kh = g.weight.h, kw = g.weight.w, taps = g.in_per_group() * kh * kw;
-    const std::size_t first_channel = group * g.in_per_group();
-    const bool split = !omp_in_parallel() && double(pixels) * double(taps) > 1e5;
-#pragma omp parallel for schedule(static) if (split)
-    for (std::size_t k = 0; k < taps; ++k) {
-        const std::size_t u = k % kh, v = (k / kh) % kw, c = first_channel + k / (kh * kw);
-        const T* plane = x.data() + (n * g.input.c + c) * g.input.h * g.input.w;
-        T* column = a + k * pixels;
-        const auto row_offset = std::ptrdiff_t(u * rows.dilation) - std::ptrdiff_t(rows.pad.before);
-        const auto col_offset = std::ptrdiff_t(v * cols.dilation) - std::ptrdiff_t(cols.pad.before);
-        const InsideRange in_rows = inside_range(row_offset, rows.stride, g.input.h, out_h);
-        const InsideRange in_cols = inside_range(col_offset, cols.stride, g.input.w, out_w);
-        std::fill(column, column + in_cols.first * out_h, T(0));
-        for (std::size_t j = in_cols.first; j < in_cols.last; ++j) {
-            T* out = column + j * out_h;
-            const T* in = plane + std::size_t(std::ptrdiff_t(j * cols.stride) + col_offset) * g.input.h;
-            std::fill(out, out + in_rows.first, T(0));
-            if (rows.stride == 1) {
-                const T* from = in + std::ptrdiff_t(in_rows.first) + row_offset;
-                std::copy(from, from + (in_rows.last - in_rows.first), out + in_rows.first);
-            } else {
-                for (std::size_t i = in_rows.first; i < in_rows.last; ++i)
-                    out[i] = in[std::ptrdiff_t(i * rows.stride) + row_offset];
-            }
-            std::fill(out + in_rows.last, out + out_h, T(0));
+    const std::size_t out_h = g.output.h, out_w = g.output.w, pixels = out_h * out_w, kh = g.weight.h, kw = g.weight.w;
+    const std::size_t u = k % kh, v = (k / kh) % kw, c = group * g.in_per_group() + k / (kh * kw);
+    const T* plane = x.data() + (n * g.input.c + c) * g.input.h * g.input.w;
+    T* column = a + k * pixels;
+    const auto row_offset = std::ptrdiff_t(u * rows.dilation) - std::ptrdiff_t(rows.pad.before);
+    const auto col_offset = std::ptrdiff_t(v * cols.dilation) - std::ptrdiff_t(cols.pad.before);
+    const InsideRange in_rows = inside_range(row_offset, rows.stride, g.input.h, out_h);
+    const InsideRange in_cols = inside_range(col_offset, cols.stride, g.input.w, out_w);
+    std::fill(column, column + in_cols.first * out_h, T(0));
+    for (std::size_t j = in_cols.first; j < in_cols.last; ++j) {
+        T* out = column + j * out_h;
+        const T* in = plane + std::size_t(std::ptrdiff_t(j * cols.stride) + col_offset) * g.input.h;
+        std::fill(out, out + in_rows.first, T(0));
+        if (rows.stride == 1) {
+            const T* from = in + std::ptrdiff_t(in_rows.first) + row_offset;
+            std::copy(from, from + (in_rows.last - in_rows.first), out + in_rows.first);
+        } else {
+            for (std::size_t i = in_rows.first; i < in_rows.last; ++i) out[i] = in[std::ptrdiff_t(i * rows.stride) + row_offset];
         }
-        std::fill(column + in_cols.last * out_h, column + pixels * 1, T(0));
+        std::fill(out + in_rows.last, out + out_h, T(0));
     }
+    std::fill(column + in_cols.last * out_h, column + pixels, T(0));
 }
 
-/// Y^T of (sample n, group) = A · W_group^T, written straight into y's memory.
+/// Output channels [first, first + count) of (sample n, group): Y^T = A · W^T on those columns,
+/// written straight into y's memory (columns of W^T and of Y^T are contiguous blocks).
 template <class T>
 void multiply_group(const T* a, std::size_t inner, const Tensor4<T>& weight, const LayerGeometry& g, std::size_t n,
-                    std::size_t group, Tensor4<T>& y) {
-    const std::size_t pixels = g.output.h * g.output.w, out_per_group = g.out_per_group();
+                    std::size_t group, std::size_t first, std::size_t count, Tensor4<T>& y) {
+    if (count == 0) return;
+    const std::size_t pixels = g.output.h * g.output.w, channel = group * g.out_per_group() + first;
     const arma::Mat<T> a_view = matrix_over(a, pixels, inner);
-    const arma::Mat<T> w_view = matrix_over(weight.data() + group * out_per_group * inner, inner, out_per_group);
-    arma::Mat<T> y_view = matrix_over(y.data() + (n * g.output.c + group * out_per_group) * pixels, pixels, out_per_group);
+    const arma::Mat<T> w_view = matrix_over(weight.data() + channel * inner, inner, count);
+    arma::Mat<T> y_view = matrix_over(y.data() + (n * g.output.c + channel) * pixels, pixels, count);
     y_view = a_view * w_view;  // one GEMM; Armadillo writes into y_view's memory (no alias, same size)
 }
 
-/// Runs body(n, group) for every sample and group: across the cores with single-threaded BLAS
-/// when there are several, else once with BLAS's own threads.
-template <class Body>
-void for_each_sample_and_group(const LayerGeometry& g, Body&& body) {
-    const std::size_t jobs = g.output.n * g.groups;
-    if (jobs >= 2 && omp_get_max_threads() > 1 && !omp_in_parallel()) {
-        const SingleThreadedBlas single;
-#pragma omp parallel for schedule(dynamic, 1)
-        for (std::size_t job = 0; job < jobs; ++job) body(job / g.groups, job % g.groups);
-    } else {
-        for (std::size_t job = 0; job < jobs; ++job) body(job / g.groups, job % g.groups);
+/// The GEMM paths' threading: every (sample, group) is a job whose A matrix `prepare_a` provides.
+/// With at least as many jobs as threads, each thread takes whole jobs. With fewer (one image),
+/// all threads share each job: `prepare_a` runs cooperatively (it may use `omp for`), then each
+/// thread multiplies its share of the output channels. Either way BLAS runs single-threaded inside
+/// the OpenMP threads, so the two thread pools never compete for the cores — and no OpenMP thread
+/// sits spinning after a parallel loop while threaded BLAS wants its core.
+template <class T, class PrepareA>
+void run_gemm_jobs(const Tensor4<T>& weight, const LayerGeometry& g, std::size_t inner, Tensor4<T>& y,
+                   PrepareA&& prepare_a) {
+    const std::size_t jobs = g.output.n * g.groups, per_group = g.out_per_group();
+    const int threads = omp_in_parallel() ? 1 : omp_get_max_threads();
+    if (threads == 1) {  // OpenBLAS may still use its own threads here
+        for (std::size_t job = 0; job < jobs; ++job) {
+            const T* a = prepare_a(job / g.groups, job % g.groups, /*shared=*/false);
+            multiply_group(a, inner, weight, g, job / g.groups, job % g.groups, 0, per_group, y);
+        }
+        return;
+    }
+    const SingleThreadedBlas single;
+    if (jobs >= std::size_t(threads)) {
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+        for (std::size_t job = 0; job < jobs; ++job) {
+            const T* a = prepare_a(job / g.groups, job % g.groups, false);
+            multiply_group(a, inner, weight, g, job / g.groups, job % g.groups, 0, per_group, y);
+        }
+        return;
+    }
+    for (std::size_t job = 0; job < jobs; ++job) {
+        const std::size_t n = job / g.groups, group = job % g.groups;
+        const T* a = nullptr;
+#pragma omp parallel num_threads(threads)
+        {
+            const T* mine = prepare_a(n, group, true);  // every thread gets the same A
+#pragma omp single
+            a = mine;  // implicit barrier: A is complete before anyone multiplies
+            const std::size_t t = std::size_t(omp_get_thread_num()), team = std::size_t(omp_get_num_threads());
+            const std::size_t first = per_group * t / team, last = per_group * (t + 1) / team;
+            multiply_group(a, inner, weight, g, n, group, first, last - first, y);
+        }
     }
 }
 
@@ -103,23 +128,34 @@ template <class T>
 void conv2d_layer_im2col(const Tensor4<T>& x, const Tensor4<T>& weight, const LayerGeometry& g, Tensor4<T>& y) {
     const std::size_t pixels = g.output.h * g.output.w;
     const std::size_t inner = g.in_per_group() * g.weight.h * g.weight.w;
-    for_each_sample_and_group(g, [&](std::size_t n, std::size_t group) {
-        // One buffer per thread, kept between calls: a layer is usually run many times, and
-        // a fresh 100 MB allocation per call costs page faults the GEMM then waits on.
-        thread_local std::vector<T> buffer;
-        if (buffer.size() < pixels * inner) buffer.resize(pixels * inner);
-        fill_im2col(x, g, n, group, buffer.data());
-        multiply_group(buffer.data(), inner, weight, g, n, group, y);
+    // The calling thread's buffer, kept between calls: a layer is usually run many times, and a
+    // fresh 100 MB allocation per call costs page faults the GEMM then waits on. Whole jobs use
+    // their own thread's buffer; a shared job uses the caller's (`team_buffer`).
+    thread_local std::vector<T> buffer;
+    std::vector<T>* team_buffer = &buffer;
+    auto ensure = [&](std::vector<T>& b) {
+        if (b.size() < pixels * inner) b.resize(pixels * inner);
+    };
+    ensure(buffer);
+    run_gemm_jobs(weight, g, inner, y, [&](std::size_t n, std::size_t group, bool shared) -> const T* {
+        if (!shared) {
+            ensure(buffer);
+            for (std::size_t k = 0; k < inner; ++k) fill_im2col_column(x, g, n, group, k, buffer.data());
+            return buffer.data();
+        }
+        T* a = team_buffer->data();
+#pragma omp for schedule(static)
+        for (std::size_t k = 0; k < inner; ++k) fill_im2col_column(x, g, n, group, k, a);
+        return a;
     });
 }
 
 template <class T>
 void conv2d_layer_1x1(const Tensor4<T>& x, const Tensor4<T>& weight, const LayerGeometry& g, Tensor4<T>& y) {
     const std::size_t pixels = g.input.h * g.input.w, inner = g.in_per_group();
-    for_each_sample_and_group(g, [&](std::size_t n, std::size_t group) {
+    run_gemm_jobs(weight, g, inner, y, [&](std::size_t n, std::size_t group, bool) -> const T* {
         // The input planes of the group, one after another, already are A (P × C_in/g).
-        const T* a = x.data() + (n * g.input.c + group * inner) * pixels;
-        multiply_group(a, inner, weight, g, n, group, y);
+        return x.data() + (n * g.input.c + group * inner) * pixels;
     });
 }
 

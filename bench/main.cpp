@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <fstream>
 #include <map>
+#include <stdexcept>
 #include <omp.h>
 #include <string>
 #include <unistd.h>
@@ -142,16 +144,53 @@ void print_summary(std::vector<Row> rows) {
     std::printf("  (n): the benchmark sets no thread count; OpenMP's default n is assumed. -: not measured in this run.\n");
 }
 
+/// --summary_csv=FILE: the summary's rows as `group,path,threads,gflops` (the format of
+/// bench/results/*.csv, which the docs' benchmark charts draw), the ceiling rows as group sgemm-ceiling.
+void write_summary_csv(std::vector<Row> rows, const std::string& file) {
+    std::sort(rows.begin(), rows.end(), summary_order);
+    std::ofstream out(file);
+    out << "# cnnlab_bench --summary_csv: GFLOP/s (direct-formula FLOPs over wall time), best repetition; OpenBLAS core "
+        << cnnlab::blas_core_name() << "\n";
+    out << "group,path,threads,gflops\n";
+    for (const Row& r : rows) {
+        std::string path = r.group == "sgemm-ceiling" ? "sgemm" : r.path;
+        const std::string suffix = "/" + std::to_string(r.threads);
+        if (path.size() > suffix.size() && path.ends_with(suffix)) path.resize(path.size() - suffix.size());
+        char gflops[32];
+        std::snprintf(gflops, sizeof gflops, "%.2f", r.gflops);
+        out << r.group << ',' << path << ',' << (r.threads > 0 ? r.threads : omp_get_max_threads()) << ',' << gflops << '\n';
+    }
+    if (!out) throw std::runtime_error("cnnlab_bench: cannot write " + file);
+}
+
+/// Takes `--summary_csv=FILE` out of argv (Google Benchmark refuses flags it does not know).
+std::string take_summary_csv_flag(int& argc, char** argv) {
+    const std::string flag = "--summary_csv=";
+    std::string file;
+    int kept = 1;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg.rfind(flag, 0) == 0)
+            file = arg.substr(flag.size());
+        else
+            argv[kept++] = argv[i];
+    }
+    argc = kept;
+    return file;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     cnnlab::use_matching_blas_core(argv);
     benchmark::AddCustomContext("openblas_core", cnnlab::blas_core_name());
+    const std::string summary_csv = take_summary_csv_flag(argc, argv);
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
     SummaryReporter reporter;
     benchmark::RunSpecifiedBenchmarks(&reporter);
     print_summary(reporter.rows);
+    if (!summary_csv.empty()) write_summary_csv(reporter.rows, summary_csv);
     benchmark::Shutdown();
     return 0;
 }

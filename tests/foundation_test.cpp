@@ -15,6 +15,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -210,6 +211,17 @@ BOOST_AUTO_TEST_SUITE_END()
 
 // ---------------------------------------------------------------------------------------------
 BOOST_AUTO_TEST_SUITE(mode_names)
+
+/// A plane view of a temporary tensor would dangle: Armadillo's move constructor takes over the
+/// view's pointer, then the tensor dies. Tensor4 refuses it at compile time; plane_copy() is allowed.
+template <class T>
+concept views_a_temporary = requires { std::declval<cnnlab::Tensor4<T>>().plane(0, 0); };
+static_assert(!views_a_temporary<double> && !views_a_temporary<float>);
+
+BOOST_AUTO_TEST_CASE(plane_copy_of_a_temporary_owns_its_values) {
+    const arma::mat copy = cnnlab::Tensor4<double>::from_row_major({1, 1, 2, 2}, {1, 2, 3, 4}).plane_copy(0, 0);
+    BOOST_TEST(arma::approx_equal(copy, arma::mat{{1, 2}, {3, 4}}, "absdiff", 0.0));
+}
 
 BOOST_AUTO_TEST_CASE(english_and_book_names) {
     BOOST_TEST((cnnlab::parse_mode("valid") == cnnlab::Mode::valid));

@@ -90,15 +90,26 @@ public:
 
     /// Zero-copy H×W view of plane (n, c); writes through to the tensor. The view must not
     /// outlive the tensor, and must not be resized.
-    arma::Mat<T> plane(std::size_t n, std::size_t c) {
+    arma::Mat<T> plane(std::size_t n, std::size_t c) & {
         check_plane(n, c);
         return arma::Mat<T>(data_.data() + plane_offset(n, c), shape_.h, shape_.w, /*copy_aux_mem=*/false,
                             /*strict=*/true);
     }
     /// Read-only zero-copy view of plane (n, c).
-    const arma::Mat<T> plane(std::size_t n, std::size_t c) const {
+    const arma::Mat<T> plane(std::size_t n, std::size_t c) const& {
         check_plane(n, c);
         return arma::Mat<T>(const_cast<T*>(data_.data()) + plane_offset(n, c), shape_.h, shape_.w, false, true);
+    }
+    /// No view of a temporary tensor: it would dangle as soon as the full expression ends
+    /// (Armadillo's move constructor takes over a view's pointer). Name the tensor first, or copy
+    /// with plane_copy().
+    void plane(std::size_t n, std::size_t c) && = delete;
+    /// \copydoc plane(std::size_t,std::size_t)&&
+    void plane(std::size_t n, std::size_t c) const&& = delete;
+    /// An owning copy of plane (n, c) (safe on temporaries).
+    arma::Mat<T> plane_copy(std::size_t n, std::size_t c) const {
+        check_plane(n, c);
+        return arma::Mat<T>(data_.data() + plane_offset(n, c), shape_.h, shape_.w);  // copies
     }
 
 private:

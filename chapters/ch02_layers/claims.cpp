@@ -65,8 +65,8 @@ void add_layer_claims(Registry& r) {
            "001 多输入通道 (d2l corr2d_multi_in)", [] {
                const Tensor k = from_rows({1, 2, 2, 2}, {0, 1, 2, 3, 1, 2, 3, 4});
                const mat expected{{56, 72}, {104, 120}};
-               const double err = std::max(arma::abs(mat(ref::conv2d_layer(d2l_input(), k).plane(0, 0)) - expected).max(),
-                                           arma::abs(mat(conv2d_layer(d2l_input(), k).plane(0, 0)) - expected).max());
+               const double err = std::max(arma::abs(mat(ref::conv2d_layer(d2l_input(), k).plane_copy(0, 0)) - expected).max(),
+                                           arma::abs(mat(conv2d_layer(d2l_input(), k).plane_copy(0, 0)) - expected).max());
                return Measurement{err, 0.0, "ref::conv2d_layer and conv2d_layer against the book's literal"};
            }});
     r.add({"ch02.d2l-multi-output-example", 2, R"(K\to(K,\,K{+}1,\,K{+}2):\ Y_{1}=\begin{pmatrix}76&100\\148&172\end{pmatrix},\ Y_{2}=\begin{pmatrix}96&128\\192&224\end{pmatrix})",

@@ -89,6 +89,8 @@ LayerAlgorithm choose_layer_algorithm(const LayerGeometry& geometry);
 /// \param x       input \f$N \times C_{in} \times H \times W\f$
 /// \param weight  \f$C_{out} \times C_{in}/g \times K_h \times K_w\f$
 /// \param bias    \f$C_{out}\f$ values, or empty for no bias
+/// \param options padding, stride, dilation and groups
+/// \param algorithm the path (LayerAlgorithm::automatic: choose_layer_algorithm)
 /// \throws shape_error, argument_error as resolve_conv2d_layer; argument_error when a named
 /// algorithm does not apply to the shape.
 template <class T>

@@ -1,8 +1,11 @@
-# cmake -DINPUT=<page.md> -DOUTPUT=<page.md> [-DMARKER=<line>] [-DTABLE=<file>] [-DEMPTY=<text>] -P assemble_page.cmake
+# cmake -DINPUT=<page.md> -DOUTPUT=<page.md> [-DMARKER=<line>] [-DTABLE=<file>] [-DEMPTY=<text>]
+#       [-DEXAMPLE_OUTPUTS=<dir>] -P assemble_page.cmake
 #
 # Copies a Markdown page into the build tree, replacing the line MARKER (e.g.
 # `<!-- verification-table -->`) with the table in the file TABLE — what `cnnlab verify --markdown`
-# printed at docs-build time. Pages without the marker are copied as they are.
+# printed at docs-build time — and each line `<!-- example-output: NAME -->` with the file
+# EXAMPLE_OUTPUTS/NAME.txt, what the docs example NAME printed (as it is: Markdown the example
+# wrote). Pages without markers are copied as they are.
 #
 # What happens to the table on the way:
 #  * no rows (only a header, or nothing): the marker becomes the text EMPTY, so the site still builds;
@@ -80,6 +83,19 @@ if(DEFINED MARKER AND NOT MARKER STREQUAL "" AND page MATCHES "${MARKER}")
   endif()
   string(REPLACE "${MARKER}" "${result}" page "${page}")
 endif()
+
+# Example outputs: `<!-- example-output: NAME -->` → the text example NAME printed.
+string(REGEX MATCHALL "<!-- example-output: [A-Za-z0-9_]+ -->" example_markers "${page}")
+list(REMOVE_DUPLICATES example_markers)
+foreach(marker IN LISTS example_markers)
+  string(REGEX REPLACE "<!-- example-output: ([A-Za-z0-9_]+) -->" "\\1" name "${marker}")
+  if(NOT DEFINED EXAMPLE_OUTPUTS OR NOT EXISTS "${EXAMPLE_OUTPUTS}/${name}.txt")
+    message(FATAL_ERROR "${INPUT}: '${marker}' names no example output (looked for ${EXAMPLE_OUTPUTS}/${name}.txt; "
+                        "is docs/examples/${name}.cpp missing?)")
+  endif()
+  file(READ "${EXAMPLE_OUTPUTS}/${name}.txt" output)
+  string(REPLACE "${marker}" "${output}" page "${page}")
+endforeach()
 
 set(old "")
 if(EXISTS "${OUTPUT}")

@@ -473,6 +473,7 @@ BOOST_AUTO_TEST_CASE(malformed_layer_cases_are_refused_per_case) {
         "case mode-in-conv2d\nop conv2d\nparam mode same\n" + x4 + w4 + "end\n" +
         "case same-but-full\nop conv2d_same\nparam mode full\n" + x4 + w4 + "end\n" +
         "case x-rank\nop conv1d\n" + x4 + w3 + "end\n" +
+        "case w-rank\nop conv2d\n" + x4 + w3 + "end\n" +
         "case negative-padding\nop conv1d\nparam padding -1\n" + x3 + w3 + "end\n" +
         "case channels-1d\nop conv1d\n" + x3 + "tensor w 3 1 1 2\n1 2\nend\n" +
         "case too-long\nop conv1d_same\nparam pad_before 0\nparam pad_after 0\n" + x3 + "tensor w 3 1 2 4\n1 2 3 4 5 6 7 8\nend\n" +
@@ -488,6 +489,7 @@ BOOST_AUTO_TEST_CASE(malformed_layer_cases_are_refused_per_case) {
         {"mode-in-conv2d", "conv2d: unsupported param 'mode' (this op takes stride, padding, dilation, groups, bias)"},
         {"same-but-full", "conv2d_same: param mode must be same"},
         {"x-rank", "conv1d: tensor x must have 3 dimensions (N C L) but has 4"},
+        {"w-rank", "conv2d: tensor w must have 4 dimensions"},
         {"negative-padding", "conv1d: param padding must be >= 0, got -1"},
         {"channels-1d", "conv1d (held as N×C×1×L): input has 2 channels but weight expects 1"},
         {"too-long", "longer than the padded input"},

@@ -8,6 +8,7 @@
 // Building A column by column copies whole shifted input columns (one tap at a time), so
 // im2col streams memory instead of gathering windows.
 #include "chapters/ch00_foundation/blas.hpp"
+#include "chapters/ch02_layers/im2col_columns.hpp"
 #include "chapters/ch02_layers/layer_paths.hpp"
 
 #include <algorithm>
@@ -16,56 +17,6 @@
 
 namespace cnnlab::detail {
 namespace {
-
-/// Zero-copy matrix over `rows × cols` values at `data` (Armadillo's auxiliary-memory constructor).
-template <class T>
-arma::Mat<T> matrix_over(const T* data, std::size_t rows, std::size_t cols) {
-    return arma::Mat<T>(const_cast<T*>(data), rows, cols, /*copy_aux_mem=*/false, /*strict=*/true);
-}
-
-/// First and one-past-last output index i whose input index i·s + offset lies in [0, n).
-struct InsideRange {
-    std::size_t first, last;
-};
-InsideRange inside_range(std::ptrdiff_t offset, std::size_t stride, std::size_t n, std::size_t outputs) {
-    const auto s = std::ptrdiff_t(stride);
-    std::ptrdiff_t first = offset >= 0 ? 0 : (-offset + s - 1) / s;
-    std::ptrdiff_t last = std::ptrdiff_t(n) - offset <= 0 ? 0 : (std::ptrdiff_t(n) - offset + s - 1) / s;
-    first = std::min<std::ptrdiff_t>(first, std::ptrdiff_t(outputs));
-    last = std::clamp<std::ptrdiff_t>(last, first, std::ptrdiff_t(outputs));
-    return {std::size_t(first), std::size_t(last)};
-}
-
-/// Writes column k of the im2col matrix A (P × K_g) of sample n, group `group`: tap k's shifted,
-/// strided copy of one input plane, with zeros where the window reaches into the padding.
-template <class T>
-void fill_im2col_column(const Tensor4<T>& x, const LayerGeometry& g, std::size_t n, std::size_t group, std::size_t k,
-                        T* a) {
-    const Axis& rows = g.plane.rows;
-    const Axis& cols = g.plane.cols;
-    const std::size_t out_h = g.output.h, out_w = g.output.w, pixels = out_h * out_w, kh = g.weight.h, kw = g.weight.w;
-    const std::size_t u = k % kh, v = (k / kh) % kw, c = group * g.in_per_group() + k / (kh * kw);
-    const T* plane = x.data() + (n * g.input.c + c) * g.input.h * g.input.w;
-    T* column = a + k * pixels;
-    const auto row_offset = std::ptrdiff_t(u * rows.dilation) - std::ptrdiff_t(rows.pad.before);
-    const auto col_offset = std::ptrdiff_t(v * cols.dilation) - std::ptrdiff_t(cols.pad.before);
-    const InsideRange in_rows = inside_range(row_offset, rows.stride, g.input.h, out_h);
-    const InsideRange in_cols = inside_range(col_offset, cols.stride, g.input.w, out_w);
-    std::fill(column, column + in_cols.first * out_h, T(0));
-    for (std::size_t j = in_cols.first; j < in_cols.last; ++j) {
-        T* out = column + j * out_h;
-        const T* in = plane + std::size_t(std::ptrdiff_t(j * cols.stride) + col_offset) * g.input.h;
-        std::fill(out, out + in_rows.first, T(0));
-        if (rows.stride == 1) {
-            const T* from = in + std::ptrdiff_t(in_rows.first) + row_offset;
-            std::copy(from, from + (in_rows.last - in_rows.first), out + in_rows.first);
-        } else {
-            for (std::size_t i = in_rows.first; i < in_rows.last; ++i) out[i] = in[std::ptrdiff_t(i * rows.stride) + row_offset];
-        }
-        std::fill(out + in_rows.last, out + out_h, T(0));
-    }
-    std::fill(column + in_cols.last * out_h, column + pixels, T(0));
-}
 
 /// Output channels [first, first + count) of (sample n, group): Y^T = A · W^T on those columns,
 /// written straight into y's memory (columns of W^T and of Y^T are contiguous blocks).

@@ -42,14 +42,11 @@ void run(const ShapeOptions& o) {
     Conv2dOptions options;
     if (one_d) {
         if (o.padding.size() > 2) throw argument_error(str(op, ": --padding takes p or before,after for conv1d"));
-        const Padding2d p = o.padding.empty() ? Padding2d(parse_mode(o.mode))
-                                              : Padding2d(Sides2{{}, {o.padding.front(), o.padding.back()}});
-        if (const Mode* mode = std::get_if<Mode>(&p))
-            options.padding = Sides2{{}, mode_padding(*mode, effective_kernel(kw, o.dilation.back()))};
-        else
-            options.padding = p;
-        options.stride = {1, o.stride.back()};
-        options.dilation = {1, o.dilation.back()};
+        Conv1dOptions one;
+        one.padding = o.padding.empty() ? AxisPadding(parse_mode(o.mode)) : AxisPadding(Sides{o.padding.front(), o.padding.back()});
+        one.stride = o.stride.back();
+        one.dilation = o.dilation.back();
+        options = as_conv2d_options(one, kw);
     } else {
         options = {padding_option(o.padding, o.mode), pair_option(o.stride, "stride"), pair_option(o.dilation, "dilation")};
     }

@@ -18,6 +18,7 @@
 #include "chapters/ch00_foundation/geometry.hpp"
 #include "chapters/ch00_foundation/tensor.hpp"
 #include "chapters/ch02_layers/layer.hpp"
+#include "chapters/ch03_gradients/backward.hpp"
 #include "reference/convolution.hpp"
 
 #include <armadillo>
@@ -48,12 +49,6 @@ void check_plane_gradient(std::string_view op, const arma::Mat<T>& dy, const Geo
                                       "): dY must have the shape of the forward's output"));
 }
 
-/// Throws shape_error unless the layer's upstream gradient has the forward's output shape.
-inline void check_layer_gradient(std::string_view op, const Shape4& dy, const LayerGeometry& g) {
-    if (!(dy == g.output))
-        throw shape_error(cnnlab::str(op, ": dY is ", dy.str(), " but the forward's output is ", g.output.str(), " (",
-                                      g.str(), "): dY must have the shape of the forward's output"));
-}
 
 }  // namespace detail
 
@@ -139,7 +134,7 @@ Tensor4<T> conv2d_layer_backward_input(const Tensor4<T>& w, const Tensor4<T>& dy
                                        const Conv2dOptions& options = {}) {
     constexpr std::string_view op = "ref::conv2d_layer_backward_input";
     const LayerGeometry g = resolve_conv2d_layer(op, input_shape, w.shape(), 0, options);
-    detail::check_layer_gradient(op, dy.shape(), g);
+    check_upstream_gradient(op, dy.shape(), g);
     Tensor4<T> dx(g.input);
     for (std::size_t n = 0; n < g.input.n; ++n)
         for (std::size_t d = 0; d < g.input.c; ++d) {
@@ -178,7 +173,7 @@ Tensor4<T> conv2d_layer_backward_weight(const Tensor4<T>& x, const Tensor4<T>& d
                                         const Conv2dOptions& options = {}) {
     constexpr std::string_view op = "ref::conv2d_layer_backward_weight";
     const LayerGeometry g = resolve_conv2d_layer(op, x.shape(), weight_shape, 0, options);
-    detail::check_layer_gradient(op, dy.shape(), g);
+    check_upstream_gradient(op, dy.shape(), g);
     const Axis& rows = g.plane.rows;
     const Axis& cols = g.plane.cols;
     Tensor4<T> dw(g.weight);

@@ -54,15 +54,7 @@ Tensor4<T> conv1d_layer(const Tensor4<T>& x, const Tensor4<T>& w, const arma::Co
     if (x.shape().h != 1 || w.shape().h != 1)
         throw shape_error(cnnlab::str("ref::conv1d_layer: input ", x.shape().str(), " and weight ", w.shape().str(),
                                       " must be N×C×1×L and C_out×C_in/g×1×K (height 1)"));
-    Conv2dOptions o;
-    if (const auto* mode = std::get_if<Mode>(&options.padding))
-        o.padding = Sides2{mode_padding(*mode, 1), mode_padding(*mode, effective_kernel(w.shape().w, options.dilation))};
-    else
-        o.padding = Sides2{{}, std::get<Sides>(options.padding)};
-    o.stride = {1, options.stride};
-    o.dilation = {1, options.dilation};
-    o.groups = options.groups;
-    return cnnlab::ref::conv2d_layer(x, w, bias, o);
+    return cnnlab::ref::conv2d_layer(x, w, bias, as_conv2d_options(options, w.shape().w));
 }
 
 /// Rectified linear unit: \f$\mathrm{ReLU}(z) = \max(0, z)\f$.

@@ -487,16 +487,13 @@ std::map<std::string, Tensor> run_layer(const Case& c, const RunOptions& run, st
         resolve_conv2d_layer(c.op, x.shape(), w.shape(), b.n_elem, options);
         return {{"y", layer_output(conv2d_layer(x, w, b, options, algorithm), 2)}};
     }
-    options.stride = {1, stride[0]};
-    options.dilation = {1, dilation[0]};
-    const auto* sides = std::get_if<Sides>(&padding[0]);
-    options.padding = Sides2{{}, sides ? *sides : mode_padding(Mode::same, effective_kernel(w.shape().w, dilation[0]))};
-    resolve_conv2d_layer(str(c.op, " (held as N×C×1×L)"), x.shape(), w.shape(), b.n_elem, options);
     Conv1dOptions options_1d;
     options_1d.padding = padding[0];
     options_1d.stride = stride[0];
     options_1d.dilation = dilation[0];
     options_1d.groups = groups;
+    resolve_conv2d_layer(str(c.op, " (held as N×C×1×L)"), x.shape(), w.shape(), b.n_elem,
+                         as_conv2d_options(options_1d, w.shape().w));
     return {{"y", layer_output(conv1d_layer(x, w, b, options_1d, algorithm), 1)}};
 }
 

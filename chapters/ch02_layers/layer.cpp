@@ -17,6 +17,18 @@ std::string LayerGeometry::str() const {
     return cnnlab::str("x ", input.str(), ", w ", weight.str(), ", groups ", groups);
 }
 
+Conv2dOptions as_conv2d_options(const Conv1dOptions& options, std::size_t kernel) {
+    Conv2dOptions o;
+    if (const auto* mode = std::get_if<Mode>(&options.padding))
+        o.padding = Sides2{{}, mode_padding(*mode, effective_kernel(kernel, options.dilation))};
+    else
+        o.padding = Sides2{{}, std::get<Sides>(options.padding)};
+    o.stride = {1, options.stride};
+    o.dilation = {1, options.dilation};
+    o.groups = options.groups;
+    return o;
+}
+
 LayerGeometry resolve_conv2d_layer(std::string_view op, const Shape4& input, const Shape4& weight,
                                    std::size_t bias_length, const Conv2dOptions& options) {
     const std::string shapes = str("input ", input.str(), ", weight ", weight.str(), ", groups=", options.groups);
@@ -137,15 +149,7 @@ Tensor4<T> conv1d_layer(const Tensor4<T>& x, const Tensor4<T>& weight, const arm
     if (x.shape().h != 1 || weight.shape().h != 1)
         throw shape_error(str("conv1d_layer: input ", x.shape().str(), " and weight ", weight.shape().str(),
                               " must be held as N×C×1×L and C_out×C_in/g×1×K (height 1)"));
-    Conv2dOptions o;
-    if (const auto* mode = std::get_if<Mode>(&options.padding))
-        o.padding = Sides2{{}, mode_padding(*mode, effective_kernel(weight.shape().w, options.dilation))};
-    else
-        o.padding = Sides2{{}, std::get<Sides>(options.padding)};
-    o.stride = {1, options.stride};
-    o.dilation = {1, options.dilation};
-    o.groups = options.groups;
-    return conv2d_layer(x, weight, bias, o, algorithm);
+    return conv2d_layer(x, weight, bias, as_conv2d_options(options, weight.shape().w), algorithm);
 }
 
 namespace detail {

@@ -37,6 +37,10 @@ struct Conv1dOptions {
     std::size_t groups = 1;             ///< \f$g\f$; divides \f$C_{in}\f$ and \f$C_{out}\f$
 };
 
+/// The 2-D options of a 1-D layer held as N×C×1×L: the 1-D geometry along the columns, nothing along
+/// the rows; a Mode becomes its per-side padding for a kernel of `kernel` taps.
+Conv2dOptions as_conv2d_options(const Conv1dOptions& options, std::size_t kernel);
+
 /// Everything a layer's shapes determine, checked once by resolve_conv2d_layer.
 struct LayerGeometry {
     Shape4 input;            ///< \f$N \times C_{in} \times H \times W\f$

@@ -31,12 +31,6 @@ using detail::matrix_over;
 using detail::plane_start;
 
 
-/// Throws shape_error unless the upstream gradient has the forward's output shape.
-void check_gradient_shape(std::string_view op, const Shape4& dy, const LayerGeometry& g) {
-    if (!(dy == g.output))
-        throw shape_error(cnnlab::str(op, ": dY is ", dy.str(), " but the forward's output is ", g.output.str(), " (",
-                                      g.str(), "): dY must have the shape of the forward's output"));
-}
 
 /// The calling thread's P × K buffer, kept between calls (a fresh 100 MB allocation per call costs
 /// page faults the GEMM then waits on).
@@ -89,12 +83,18 @@ void backward_weight_sample(const Tensor4<T>& x, const Tensor4<T>& dy, const Lay
 
 }  // namespace
 
+void check_upstream_gradient(std::string_view op, const Shape4& dy, const LayerGeometry& g) {
+    if (!(dy == g.output))
+        throw shape_error(cnnlab::str(op, ": dY is ", dy.str(), " but the forward's output is ", g.output.str(), " (",
+                                      g.str(), "): dY must have the shape of the forward's output"));
+}
+
 template <class T>
 Tensor4<T> conv2d_layer_backward_input(const Tensor4<T>& weight, const Tensor4<T>& dy, const Shape4& input_shape,
                                        const Conv2dOptions& options) {
     constexpr std::string_view op = "conv2d_layer_backward_input";
     const LayerGeometry g = resolve_conv2d_layer(op, input_shape, weight.shape(), 0, options);
-    check_gradient_shape(op, dy.shape(), g);
+    check_upstream_gradient(op, dy.shape(), g);
     Tensor4<T> dx(g.input);  // zeros: col2im adds
     const int threads = sample_threads(g.input.n);
     if (threads == 1) {
@@ -112,7 +112,7 @@ Tensor4<T> conv2d_layer_backward_weight(const Tensor4<T>& x, const Tensor4<T>& d
                                         const Conv2dOptions& options) {
     constexpr std::string_view op = "conv2d_layer_backward_weight";
     const LayerGeometry g = resolve_conv2d_layer(op, x.shape(), weight_shape, 0, options);
-    check_gradient_shape(op, dy.shape(), g);
+    check_upstream_gradient(op, dy.shape(), g);
     Tensor4<T> dw(g.weight);
     const int threads = sample_threads(g.input.n);
     if (threads == 1) {

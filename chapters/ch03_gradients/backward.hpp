@@ -20,6 +20,7 @@
 #include "chapters/ch02_layers/layer.hpp"
 
 #include <armadillo>
+#include <string_view>
 
 namespace cnnlab {
 
@@ -34,6 +35,10 @@ namespace cnnlab {
 /// \return \f$\partial f / \partial X\f$, of shape `input_shape`
 /// \throws shape_error when dy is not the forward's output shape; shape_error, argument_error as
 /// resolve_conv2d_layer
+/// Throws shape_error unless the upstream gradient `dy` of a layer has its forward's output shape
+/// (every layer backward, reference and optimized, checks with this one function).
+void check_upstream_gradient(std::string_view op, const Shape4& dy, const LayerGeometry& g);
+
 template <class T>
 Tensor4<T> conv2d_layer_backward_input(const Tensor4<T>& weight, const Tensor4<T>& dy, const Shape4& input_shape,
                                        const Conv2dOptions& options = {});

@@ -24,6 +24,11 @@
 
 namespace cnnlab {
 
+/// Throws shape_error unless the upstream gradient `dy` of a layer has its forward's output shape
+/// (every layer backward, reference and optimized, checks with this one function). `op` names
+/// the operation in the message; `g` is the forward's geometry.
+void check_upstream_gradient(std::string_view op, const Shape4& dy, const LayerGeometry& g);
+
 /// \f$\partial f / \partial X\f$ of conv2d_layer for the upstream gradient
 /// \f$\delta = \partial f / \partial Y\f$: per sample and group \f$\partial f / \partial A =
 /// \delta^\top W\f$ (one GEMM), then col2im scatter-adds its columns into the input planes.
@@ -35,10 +40,6 @@ namespace cnnlab {
 /// \return \f$\partial f / \partial X\f$, of shape `input_shape`
 /// \throws shape_error when dy is not the forward's output shape; shape_error, argument_error as
 /// resolve_conv2d_layer
-/// Throws shape_error unless the upstream gradient `dy` of a layer has its forward's output shape
-/// (every layer backward, reference and optimized, checks with this one function).
-void check_upstream_gradient(std::string_view op, const Shape4& dy, const LayerGeometry& g);
-
 template <class T>
 Tensor4<T> conv2d_layer_backward_input(const Tensor4<T>& weight, const Tensor4<T>& dy, const Shape4& input_shape,
                                        const Conv2dOptions& options = {});

@@ -17,9 +17,11 @@
 #include "chapters/ch00_foundation/errors.hpp"
 #include "chapters/ch00_foundation/geometry.hpp"
 #include "chapters/ch00_foundation/tensor.hpp"
+#include "chapters/ch02_layers/activations.hpp"
 #include "chapters/ch02_layers/layer.hpp"
 #include "chapters/ch03_gradients/backward.hpp"
 #include "reference/convolution.hpp"
+#include "reference/layers.hpp"
 
 #include <armadillo>
 #include <cstddef>
@@ -36,17 +38,6 @@ inline std::ptrdiff_t output_reading(std::size_t r, std::size_t u, const Axis& a
     if (numerator < 0 || numerator % std::ptrdiff_t(axis.stride) != 0) return -1;
     const auto i = numerator / std::ptrdiff_t(axis.stride);
     return i < std::ptrdiff_t(axis.output) ? i : -1;
-}
-
-/// Throws shape_error unless the single-plane upstream gradient has the forward's output size.
-template <class T>
-void check_plane_gradient(std::string_view op, const arma::Mat<T>& dy, const Geometry2d& g) {
-    if (dy.n_rows != g.rows.output || dy.n_cols != g.cols.output)
-        throw shape_error(cnnlab::str(op, ": dY is ", size_string(dy.n_rows, dy.n_cols), " but the forward's output is ",
-                                      size_string(g.rows.output, g.cols.output), " (input ",
-                                      size_string(g.rows.input, g.cols.input), ", kernel ",
-                                      size_string(g.rows.kernel, g.cols.kernel),
-                                      "): dY must have the shape of the forward's output"));
 }
 
 
@@ -70,7 +61,7 @@ arma::Mat<T> xcorr2d_backward_weight(const arma::Mat<T>& x, const arma::Mat<T>& 
                                      std::size_t kernel_cols, const Options2d& options = {}) {
     constexpr std::string_view op = "ref::xcorr2d_backward_weight";
     const Geometry2d g = resolve_geometry(op, x.n_rows, x.n_cols, kernel_rows, kernel_cols, options);
-    detail::check_plane_gradient(op, dy, g);
+    check_upstream_gradient(op, dy.n_rows, dy.n_cols, g);
     arma::Mat<T> dw(kernel_rows, kernel_cols, arma::fill::zeros);
     for (std::size_t u = 0; u < kernel_rows; ++u)
         for (std::size_t v = 0; v < kernel_cols; ++v)
@@ -102,7 +93,7 @@ arma::Mat<T> xcorr2d_backward_input(const arma::Mat<T>& w, const arma::Mat<T>& d
                                     std::size_t input_cols, const Options2d& options = {}) {
     constexpr std::string_view op = "ref::xcorr2d_backward_input";
     const Geometry2d g = resolve_geometry(op, input_rows, input_cols, w.n_rows, w.n_cols, options);
-    detail::check_plane_gradient(op, dy, g);
+    check_upstream_gradient(op, dy.n_rows, dy.n_cols, g);
     arma::Mat<T> dx(input_rows, input_cols, arma::fill::zeros);
     for (std::size_t r = 0; r < input_rows; ++r)
         for (std::size_t c = 0; c < input_cols; ++c)
@@ -210,6 +201,80 @@ arma::Col<T> conv2d_layer_backward_bias(const Tensor4<T>& dy) {
             for (std::size_t i = 0; i < shape.h; ++i)
                 for (std::size_t j = 0; j < shape.w; ++j) db(p) += dy(n, p, i, j);
     return db;
+}
+
+/// \f$\partial f / \partial X\f$ of the single-channel convolution ref::conv2d \f$Y = W * X =
+/// \mathrm{rot180}(W) \otimes X\f$: the cross-correlation's gradient with the kernel it actually
+/// slid, \f$\mathrm{rot180}(W)\f$. For stride 1 and no padding, \f$\partial f / \partial X =
+/// \mathrm{rot180}(\mathrm{rot180}(W)) \,\tilde{\otimes}\, \delta = W \,\tilde{\otimes}\, \delta\f$.
+template <class T>
+arma::Mat<T> conv2d_backward_input(const arma::Mat<T>& w, const arma::Mat<T>& dy, std::size_t input_rows,
+                                   std::size_t input_cols, const Options2d& options = {}) {
+    return xcorr2d_backward_input(ref::rot180(w), dy, input_rows, input_cols, options);
+}
+
+/// \f$\partial f / \partial W\f$ of the single-channel convolution ref::conv2d: the kernel enters
+/// rotated, so its gradient is the cross-correlation's, rotated back, \f$\mathrm{rot180}(\delta \otimes X)\f$.
+template <class T>
+arma::Mat<T> conv2d_backward_weight(const arma::Mat<T>& x, const arma::Mat<T>& dy, std::size_t kernel_rows,
+                                    std::size_t kernel_cols, const Options2d& options = {}) {
+    return ref::rot180(xcorr2d_backward_weight(x, dy, kernel_rows, kernel_cols, options));
+}
+
+/// \f$\partial f / \partial X\f$ of ref::conv1d_layer (N×C×1×L tensors): the 2-D reference on the
+/// one-row form, \f$\partial f/\partial X_{n,d,t} = \sum_p \sum_k W_{p,c,k}\, \delta_{n,p,i}\f$
+/// over \f$i s + k d - p_b = t\f$.
+template <class T>
+Tensor4<T> conv1d_layer_backward_input(const Tensor4<T>& w, const Tensor4<T>& dy, const Shape4& input_shape,
+                                       const Conv1dOptions& options = {}) {
+    if (w.shape().h != 1 || dy.shape().h != 1 || input_shape.h != 1)
+        throw shape_error(cnnlab::str("ref::conv1d_layer_backward_input: weight ", w.shape().str(), ", dY ",
+                                      dy.shape().str(), " and input ", input_shape.str(), " must have height 1"));
+    return conv2d_layer_backward_input(w, dy, input_shape, as_conv2d_options(options, w.shape().w));
+}
+
+/// \f$\partial f / \partial W\f$ of ref::conv1d_layer: \f$\sum_n \sum_i \delta_{n,p,i}\, X_{n,d_0+c,\, i s + k d - p_b}\f$.
+template <class T>
+Tensor4<T> conv1d_layer_backward_weight(const Tensor4<T>& x, const Tensor4<T>& dy, const Shape4& weight_shape,
+                                        const Conv1dOptions& options = {}) {
+    if (x.shape().h != 1 || dy.shape().h != 1 || weight_shape.h != 1)
+        throw shape_error(cnnlab::str("ref::conv1d_layer_backward_weight: input ", x.shape().str(), ", dY ",
+                                      dy.shape().str(), " and weight ", weight_shape.str(), " must have height 1"));
+    return conv2d_layer_backward_weight(x, dy, weight_shape, as_conv2d_options(options, weight_shape.w));
+}
+
+/// \f$\partial f / \partial b\f$ of ref::conv1d_layer: \f$\sum_n \sum_i \delta_{n,p,i}\f$.
+template <class T>
+arma::Col<T> conv1d_layer_backward_bias(const Tensor4<T>& dy) {
+    return conv2d_layer_backward_bias(dy);
+}
+
+/// The derivative \f$f'(z)\f$ of an activation at the pre-activation \f$z\f$, from the
+/// definitions of reference/layers.hpp: \f$[z > 0]\f$ for ReLU (0 at \f$z = 0\f$, as PyTorch),
+/// \f$1\f$ or \f$\gamma\f$ for Leaky ReLU, \f$\sigma(z)(1 - \sigma(z))\f$, \f$1 - \tanh^2 z\f$.
+template <class T>
+T activation_derivative(T z, Activation activation, T slope = T(0.01)) {
+    switch (activation) {
+        case Activation::identity: return T(1);
+        case Activation::relu: return z > T(0) ? T(1) : T(0);
+        case Activation::leaky_relu: return z > T(0) ? T(1) : slope;
+        case Activation::sigmoid: return ref::sigmoid(z) * (T(1) - ref::sigmoid(z));
+        case Activation::tanh: return T(1) - ref::tanh_formula(z) * ref::tanh_formula(z);
+    }
+    return T(0);
+}
+
+/// \f$\delta = f'(Z) \odot \partial f/\partial A\f$, element by element (nndl §5.3.1).
+/// \throws shape_error when the shapes differ
+template <class T>
+Tensor4<T> activation_backward(const Tensor4<T>& z, const Tensor4<T>& da, Activation activation, T slope = T(0.01)) {
+    if (!(z.shape() == da.shape()))
+        throw shape_error(cnnlab::str("ref::activation_backward: dA is ", da.shape().str(), " but Z is ",
+                                      z.shape().str(), ": they must have the same shape"));
+    Tensor4<T> dz(z.shape());
+    for (std::size_t i = 0; i < z.size(); ++i)
+        dz.data()[i] = activation_derivative(z.data()[i], activation, slope) * da.data()[i];
+    return dz;
 }
 
 }  // namespace cnnlab::ref

@@ -1,6 +1,7 @@
 /// \file
 /// \brief Activation functions 激活函数 of a conv layer, applied in place to a whole tensor
-/// (forward only here; their derivatives come with the gradients of Chapter 3).
+/// (forward only here; their derivatives are activation_backward of Chapter 3,
+/// chapters/ch03_gradients/activation_backward.hpp).
 #pragma once
 
 #include "chapters/ch00_foundation/tensor.hpp"

@@ -11,11 +11,16 @@
 // Every GEMM runs on zero-copy Armadillo views of the tensors; the transposes are BLAS flags.
 //
 // The im2col/col2im pair is shared with the forward: chapters/ch02_layers/im2col_columns.hpp.
+//
+// Stride-1 layers have a second input-gradient path, nndl's dX = rot180(W) ⊗̃ δ taken literally:
+// a forward layer over δ with the rotated, channel-swapped weight, so that the Winograd, 1×1 and
+// depthwise paths of Chapter 2 serve the backward pass too.
 #include "chapters/ch03_gradients/backward.hpp"
 
 #include "chapters/ch00_foundation/blas.hpp"
 #include "chapters/ch00_foundation/errors.hpp"
 #include "chapters/ch02_layers/im2col_columns.hpp"
+#include "chapters/ch02_layers/layer.hpp"
 
 #include <algorithm>
 #include <omp.h>
@@ -81,7 +86,72 @@ void backward_weight_sample(const Tensor4<T>& x, const Tensor4<T>& dy, const Lay
     }
 }
 
+/// True when Chapter 2 has a faster forward than im2col + GEMM for the rotated forward layer.
+template <class T>
+bool rotated_forward_pays(const LayerGeometry& g, const RotatedForward& rotated) {
+    const LayerGeometry forward = resolve_conv2d_layer("conv2d_layer_backward_input", g.output,
+                                                       Shape4{g.input.c, g.out_per_group(), g.weight.h, g.weight.w}, 0,
+                                                       rotated.options);
+    return choose_layer_algorithm<T>(forward) != LayerAlgorithm::im2col_gemm;
+}
+
+/// The padding \f$(K-1)d - p\f$ of the rotated forward on one axis (`applies` false when negative).
+Sides rotated_padding(const Axis& axis, bool& applies) {
+    const std::size_t span = axis.effective_kernel() - 1;
+    if (axis.stride != 1 || axis.pad.before > span || axis.pad.after > span) {
+        applies = false;
+        return {};
+    }
+    return {span - axis.pad.before, span - axis.pad.after};
+}
+
 }  // namespace
+
+BackwardInputAlgorithm parse_backward_input_algorithm(std::string_view name) {
+    for (auto a : {BackwardInputAlgorithm::automatic, BackwardInputAlgorithm::gemm_col2im,
+                   BackwardInputAlgorithm::rotated_forward})
+        if (backward_input_algorithm_name(a) == name) return a;
+    throw argument_error(
+        str("backward input algorithm: unknown name '", name, "' (expected automatic|gemm_col2im|rotated_forward)"));
+}
+
+std::string_view backward_input_algorithm_name(BackwardInputAlgorithm algorithm) {
+    switch (algorithm) {
+        case BackwardInputAlgorithm::automatic: return "automatic";
+        case BackwardInputAlgorithm::gemm_col2im: return "gemm_col2im";
+        case BackwardInputAlgorithm::rotated_forward: return "rotated_forward";
+    }
+    return "?";
+}
+
+RotatedForward rotated_forward_of(const LayerGeometry& g) {
+    RotatedForward rotated{.applies = true, .options = {}};
+    const Sides rows = rotated_padding(g.plane.rows, rotated.applies);
+    const Sides cols = rotated_padding(g.plane.cols, rotated.applies);
+    rotated.options = {.padding = Sides2{rows, cols},
+                       .stride = {},
+                       .dilation = {g.plane.rows.dilation, g.plane.cols.dilation},
+                       .groups = g.groups};
+    return rotated;
+}
+
+template <class T>
+Tensor4<T> rotated_weight(const Tensor4<T>& weight, std::size_t groups) {
+    const Shape4& s = weight.shape();
+    if (groups == 0 || s.n % groups != 0)
+        throw argument_error(str("rotated_weight: groups = ", groups, " must divide the weight's C_out = ", s.n,
+                                 " (weight ", s.str(), ")"));
+    const std::size_t out_per_group = s.n / groups, in_per_group = s.c;
+    Tensor4<T> rotated({groups * in_per_group, out_per_group, s.h, s.w});
+    for (std::size_t p = 0; p < s.n; ++p) {
+        const std::size_t group = p / out_per_group, q = p - group * out_per_group;
+        for (std::size_t c = 0; c < in_per_group; ++c)
+            for (std::size_t u = 0; u < s.h; ++u)
+                for (std::size_t v = 0; v < s.w; ++v)
+                    rotated(group * in_per_group + c, q, s.h - 1 - u, s.w - 1 - v) = weight(p, c, u, v);
+    }
+    return rotated;
+}
 
 void check_upstream_gradient(std::string_view op, const Shape4& dy, const LayerGeometry& g) {
     if (!(dy == g.output))
@@ -91,10 +161,17 @@ void check_upstream_gradient(std::string_view op, const Shape4& dy, const LayerG
 
 template <class T>
 Tensor4<T> conv2d_layer_backward_input(const Tensor4<T>& weight, const Tensor4<T>& dy, const Shape4& input_shape,
-                                       const Conv2dOptions& options) {
+                                       const Conv2dOptions& options, BackwardInputAlgorithm algorithm) {
     constexpr std::string_view op = "conv2d_layer_backward_input";
     const LayerGeometry g = resolve_conv2d_layer(op, input_shape, weight.shape(), 0, options);
     check_upstream_gradient(op, dy.shape(), g);
+    const RotatedForward rotated = rotated_forward_of(g);
+    if (algorithm == BackwardInputAlgorithm::rotated_forward && !rotated.applies)
+        throw argument_error(str(op, ": rotated_forward needs stride 1 and padding at most (K-1)·dilation on every "
+                                 "side, but the layer is ", g.str()));
+    if (algorithm == BackwardInputAlgorithm::rotated_forward ||
+        (algorithm == BackwardInputAlgorithm::automatic && rotated.applies && rotated_forward_pays<T>(g, rotated)))
+        return conv2d_layer(dy, rotated_weight(weight, g.groups), arma::Col<T>{}, rotated.options);
     Tensor4<T> dx(g.input);  // zeros: col2im adds
     const int threads = sample_threads(g.input.n);
     if (threads == 1) {
@@ -149,10 +226,40 @@ arma::Col<T> conv2d_layer_backward_bias(const Tensor4<T>& dy) {
     return db;
 }
 
-template Tensor4<float> conv2d_layer_backward_input(const Tensor4<float>&, const Tensor4<float>&, const Shape4&,
-                                                    const Conv2dOptions&);
-template Tensor4<double> conv2d_layer_backward_input(const Tensor4<double>&, const Tensor4<double>&, const Shape4&,
-                                                     const Conv2dOptions&);
+namespace {
+/// Throws shape_error unless every tensor of a 1-D layer is held with height 1.
+void check_height_one(std::string_view op, const Shape4& a, const Shape4& b, const Shape4& c) {
+    if (a.h != 1 || b.h != 1 || c.h != 1)
+        throw shape_error(str(op, ": shapes ", a.str(), ", ", b.str(), " and ", c.str(),
+                              " must be held as N×C×1×L, C_out×C_in/g×1×K (height 1)"));
+}
+}  // namespace
+
+template <class T>
+Tensor4<T> conv1d_layer_backward_input(const Tensor4<T>& weight, const Tensor4<T>& dy, const Shape4& input_shape,
+                                       const Conv1dOptions& options) {
+    check_height_one("conv1d_layer_backward_input", weight.shape(), dy.shape(), input_shape);
+    return conv2d_layer_backward_input(weight, dy, input_shape, as_conv2d_options(options, weight.shape().w));
+}
+
+template <class T>
+Tensor4<T> conv1d_layer_backward_weight(const Tensor4<T>& x, const Tensor4<T>& dy, const Shape4& weight_shape,
+                                        const Conv1dOptions& options) {
+    check_height_one("conv1d_layer_backward_weight", x.shape(), dy.shape(), weight_shape);
+    return conv2d_layer_backward_weight(x, dy, weight_shape, as_conv2d_options(options, weight_shape.w));
+}
+
+#define CNNLAB_INSTANTIATE_BACKWARD(T)                                                                             \
+    template Tensor4<T> rotated_weight(const Tensor4<T>&, std::size_t);                                            \
+    template Tensor4<T> conv2d_layer_backward_input(const Tensor4<T>&, const Tensor4<T>&, const Shape4&,           \
+                                                    const Conv2dOptions&, BackwardInputAlgorithm);                 \
+    template Tensor4<T> conv1d_layer_backward_input(const Tensor4<T>&, const Tensor4<T>&, const Shape4&,           \
+                                                    const Conv1dOptions&);                                         \
+    template Tensor4<T> conv1d_layer_backward_weight(const Tensor4<T>&, const Tensor4<T>&, const Shape4&,          \
+                                                     const Conv1dOptions&);
+CNNLAB_INSTANTIATE_BACKWARD(float)
+CNNLAB_INSTANTIATE_BACKWARD(double)
+
 template Tensor4<float> conv2d_layer_backward_weight(const Tensor4<float>&, const Tensor4<float>&, const Shape4&,
                                                      const Conv2dOptions&);
 template Tensor4<double> conv2d_layer_backward_weight(const Tensor4<double>&, const Tensor4<double>&, const Shape4&,

@@ -20,14 +20,51 @@
 #include "chapters/ch02_layers/layer.hpp"
 
 #include <armadillo>
+#include <cstddef>
 #include <string_view>
 
 namespace cnnlab {
+
+/// The paths of conv2d_layer_backward_input.
+enum class BackwardInputAlgorithm {
+    automatic,        ///< rotated_forward when it applies and Chapter 2 has a fast path for it, else gemm_col2im
+    gemm_col2im,      ///< per sample \f$\partial f/\partial A = \delta^\top W\f$ (one GEMM), then col2im
+    rotated_forward,  ///< nndl's \f$\mathrm{rot180}(W) \,\tilde{\otimes}\, \delta\f$ run as a forward layer (stride 1 only)
+};
+
+/// Parses "automatic", "gemm_col2im", "rotated_forward".
+BackwardInputAlgorithm parse_backward_input_algorithm(std::string_view name);
+/// The name parse_backward_input_algorithm accepts.
+std::string_view backward_input_algorithm_name(BackwardInputAlgorithm algorithm);
+
+/// The forward layer whose output is \f$\partial f / \partial X\f$ of a stride-1 layer: it reads
+/// \f$\delta\f$ (\f$C_{out}\f$ channels) with the weight of rotated_weight and padding
+/// \f$(K-1)d - p\f$ on each side (the wide convolution 宽卷积 \f$\tilde{\otimes}\f$ when \f$p = 0\f$),
+/// and writes \f$C_{in}\f$ channels of the input's size.
+struct RotatedForward {
+    bool applies = false;   ///< stride 1 on both axes and \f$p \le (K-1)d\f$ on every side
+    Conv2dOptions options;  ///< the forward layer's padding, dilation (the forward's) and groups
+};
+
+/// Whether and how conv2d_layer_backward_input of geometry `g` runs as a forward layer.
+RotatedForward rotated_forward_of(const LayerGeometry& g);
+
+/// The weight of the rotated forward: \f$W'_{\gamma C_{in}/g + c,\, q,\, u,\, v} =
+/// W_{\gamma C_{out}/g + q,\, c,\, K_h-1-u,\, K_w-1-v}\f$ — every kernel turned by 180° and, inside
+/// each group \f$\gamma\f$, input and output channels swapped (\f$C_{in} \times C_{out}/g \times
+/// K_h \times K_w\f$). For one channel this is rot180(W).
+/// \throws argument_error when `groups` does not divide \f$C_{out}\f$
+template <class T>
+Tensor4<T> rotated_weight(const Tensor4<T>& weight, std::size_t groups = 1);
 
 /// Throws shape_error unless the upstream gradient `dy` of a layer has its forward's output shape
 /// (every layer backward, reference and optimized, checks with this one function). `op` names
 /// the operation in the message; `g` is the forward's geometry.
 void check_upstream_gradient(std::string_view op, const Shape4& dy, const LayerGeometry& g);
+
+/// Throws shape_error unless the single-plane upstream gradient (`dy_rows` × `dy_cols`) has the
+/// output size of the forward of geometry `g` (every single-channel backward checks with this one).
+void check_upstream_gradient(std::string_view op, std::size_t dy_rows, std::size_t dy_cols, const Geometry2d& g);
 
 /// \f$\partial f / \partial X\f$ of conv2d_layer for the upstream gradient
 /// \f$\delta = \partial f / \partial Y\f$: per sample and group \f$\partial f / \partial A =
@@ -40,9 +77,14 @@ void check_upstream_gradient(std::string_view op, const Shape4& dy, const LayerG
 /// \return \f$\partial f / \partial X\f$, of shape `input_shape`
 /// \throws shape_error when dy is not the forward's output shape; shape_error, argument_error as
 /// resolve_conv2d_layer
+/// \param algorithm   the path (automatic: the Winograd, 1×1 or depthwise forward of Chapter 2 on
+///                    the rotated weight when rotated_forward_of applies and one of them fits, else
+///                    gemm_col2im)
+/// \throws argument_error when rotated_forward is asked for a layer it does not apply to
 template <class T>
 Tensor4<T> conv2d_layer_backward_input(const Tensor4<T>& weight, const Tensor4<T>& dy, const Shape4& input_shape,
-                                       const Conv2dOptions& options = {});
+                                       const Conv2dOptions& options = {},
+                                       BackwardInputAlgorithm algorithm = BackwardInputAlgorithm::automatic);
 
 /// \f$\partial f / \partial W\f$ of conv2d_layer for the upstream gradient
 /// \f$\delta = \partial f / \partial Y\f$, summed over the batch: per sample and group
@@ -66,5 +108,55 @@ Tensor4<T> conv2d_layer_backward_weight(const Tensor4<T>& x, const Tensor4<T>& d
 /// \return \f$C_{out}\f$ values
 template <class T>
 arma::Col<T> conv2d_layer_backward_bias(const Tensor4<T>& dy);
+
+/// \f$\partial f / \partial X\f$ of conv1d_layer (tensors held as N×C×1×L, weight
+/// \f$C_{out} \times C_{in}/g \times 1 \times K\f$): conv2d_layer_backward_input on the 2-D form.
+/// \throws shape_error when a tensor's height is not 1, or as conv2d_layer_backward_input
+template <class T>
+Tensor4<T> conv1d_layer_backward_input(const Tensor4<T>& weight, const Tensor4<T>& dy, const Shape4& input_shape,
+                                       const Conv1dOptions& options = {});
+
+/// \f$\partial f / \partial W\f$ of conv1d_layer: conv2d_layer_backward_weight on the 2-D form.
+/// \throws shape_error when a tensor's height is not 1, or as conv2d_layer_backward_weight
+template <class T>
+Tensor4<T> conv1d_layer_backward_weight(const Tensor4<T>& x, const Tensor4<T>& dy, const Shape4& weight_shape,
+                                        const Conv1dOptions& options = {});
+
+/// \f$\partial f / \partial b\f$ of conv1d_layer: the sums of the upstream gradient's rows.
+template <class T>
+arma::Col<T> conv1d_layer_backward_bias(const Tensor4<T>& dy) { return conv2d_layer_backward_bias(dy); }
+
+/// \f$\partial f / \partial X\f$ of the single-channel xcorr2d (Chapter 1), nndl §5.3's
+/// \f$\mathrm{rot180}(W) \,\tilde{\otimes}\, \delta\f$: for stride 1 exactly that — xcorr2d of
+/// \f$\delta\f$ with the rotated kernel and padding \f$(K-1)d - p\f$ per side, on Chapter 1's
+/// fastest path (FFT for large kernels) —; otherwise the layer's GEMM + col2im on one channel.
+/// Reference: ref::xcorr2d_backward_input.
+/// \throws shape_error when dy is not the forward's output size, or as xcorr2d for the geometry
+template <class T>
+arma::Mat<T> xcorr2d_backward_input(const arma::Mat<T>& w, const arma::Mat<T>& dy, std::size_t input_rows,
+                                    std::size_t input_cols, const Options2d& options = {});
+
+/// \f$\partial f / \partial W\f$ of the single-channel xcorr2d, nndl §5.3's \f$\delta \otimes X\f$
+/// generalised: \f$\partial f/\partial w_{uv} = \sum_{ij} \delta_{ij}\, x_{i s + u d - p}\f$ is a
+/// cross-correlation of \f$X\f$ with \f$\delta\f$ as the kernel, the forward's padding, the
+/// forward's dilation as stride and its stride as dilation (then the first \f$U \times V\f$
+/// outputs). Runs on Chapter 1's fastest path. Reference: ref::xcorr2d_backward_weight.
+/// \throws shape_error when dy is not the forward's output size, or as xcorr2d for the geometry
+template <class T>
+arma::Mat<T> xcorr2d_backward_weight(const arma::Mat<T>& x, const arma::Mat<T>& dy, std::size_t kernel_rows,
+                                     std::size_t kernel_cols, const Options2d& options = {});
+
+/// \f$\partial f / \partial X\f$ of the single-channel convolution conv2d \f$= \mathrm{rot180}(W)
+/// \otimes X\f$: xcorr2d_backward_input with the rotated kernel, i.e. \f$W \,\tilde{\otimes}\,
+/// \delta\f$ for stride 1. Reference: ref::conv2d_backward_input.
+template <class T>
+arma::Mat<T> conv2d_backward_input(const arma::Mat<T>& w, const arma::Mat<T>& dy, std::size_t input_rows,
+                                   std::size_t input_cols, const Options2d& options = {});
+
+/// \f$\partial f / \partial W\f$ of the single-channel convolution conv2d: rot180 of
+/// xcorr2d_backward_weight (the kernel was used rotated). Reference: ref::conv2d_backward_weight.
+template <class T>
+arma::Mat<T> conv2d_backward_weight(const arma::Mat<T>& x, const arma::Mat<T>& dy, std::size_t kernel_rows,
+                                    std::size_t kernel_cols, const Options2d& options = {});
 
 }  // namespace cnnlab

@@ -210,7 +210,7 @@ arma::Col<T> conv2d_layer_backward_bias(const Tensor4<T>& dy) {
 template <class T>
 arma::Mat<T> conv2d_backward_input(const arma::Mat<T>& w, const arma::Mat<T>& dy, std::size_t input_rows,
                                    std::size_t input_cols, const Options2d& options = {}) {
-    return xcorr2d_backward_input(ref::rot180(w), dy, input_rows, input_cols, options);
+    return ref::xcorr2d_backward_input(ref::rot180(w), dy, input_rows, input_cols, options);
 }
 
 /// \f$\partial f / \partial W\f$ of the single-channel convolution ref::conv2d: the kernel enters
@@ -218,7 +218,7 @@ arma::Mat<T> conv2d_backward_input(const arma::Mat<T>& w, const arma::Mat<T>& dy
 template <class T>
 arma::Mat<T> conv2d_backward_weight(const arma::Mat<T>& x, const arma::Mat<T>& dy, std::size_t kernel_rows,
                                     std::size_t kernel_cols, const Options2d& options = {}) {
-    return ref::rot180(xcorr2d_backward_weight(x, dy, kernel_rows, kernel_cols, options));
+    return ref::rot180(ref::xcorr2d_backward_weight(x, dy, kernel_rows, kernel_cols, options));
 }
 
 /// \f$\partial f / \partial X\f$ of ref::conv1d_layer (N×C×1×L tensors): the 2-D reference on the
@@ -230,7 +230,7 @@ Tensor4<T> conv1d_layer_backward_input(const Tensor4<T>& w, const Tensor4<T>& dy
     if (w.shape().h != 1 || dy.shape().h != 1 || input_shape.h != 1)
         throw shape_error(cnnlab::str("ref::conv1d_layer_backward_input: weight ", w.shape().str(), ", dY ",
                                       dy.shape().str(), " and input ", input_shape.str(), " must have height 1"));
-    return conv2d_layer_backward_input(w, dy, input_shape, as_conv2d_options(options, w.shape().w));
+    return ref::conv2d_layer_backward_input(w, dy, input_shape, as_conv2d_options(options, w.shape().w));
 }
 
 /// \f$\partial f / \partial W\f$ of ref::conv1d_layer: \f$\sum_n \sum_i \delta_{n,p,i}\, X_{n,d_0+c,\, i s + k d - p_b}\f$.
@@ -240,13 +240,13 @@ Tensor4<T> conv1d_layer_backward_weight(const Tensor4<T>& x, const Tensor4<T>& d
     if (x.shape().h != 1 || dy.shape().h != 1 || weight_shape.h != 1)
         throw shape_error(cnnlab::str("ref::conv1d_layer_backward_weight: input ", x.shape().str(), ", dY ",
                                       dy.shape().str(), " and weight ", weight_shape.str(), " must have height 1"));
-    return conv2d_layer_backward_weight(x, dy, weight_shape, as_conv2d_options(options, weight_shape.w));
+    return ref::conv2d_layer_backward_weight(x, dy, weight_shape, as_conv2d_options(options, weight_shape.w));
 }
 
 /// \f$\partial f / \partial b\f$ of ref::conv1d_layer: \f$\sum_n \sum_i \delta_{n,p,i}\f$.
 template <class T>
 arma::Col<T> conv1d_layer_backward_bias(const Tensor4<T>& dy) {
-    return conv2d_layer_backward_bias(dy);
+    return ref::conv2d_layer_backward_bias(dy);
 }
 
 /// The derivative \f$f'(z)\f$ of an activation at the pre-activation \f$z\f$, from the

@@ -9,6 +9,7 @@
 
 #include "chapters/ch00_foundation/errors.hpp"
 #include "chapters/ch01_convolution/convolution.hpp"
+#include "chapters/ch02_layers/activations.hpp"
 #include "chapters/ch03_gradients/gradient_check.hpp"
 #include "reference/convolution.hpp"
 #include "reference/gradients.hpp"
@@ -423,6 +424,77 @@ BOOST_AUTO_TEST_CASE(upstream_gradient_of_the_wrong_shape_is_refused) {
     }
     // A weight shape that does not fit the input is refused as the forward refuses it.
     BOOST_CHECK_THROW(ref::conv2d_layer_backward_weight(x, good, Shape4{6, 3, 3, 3}, options), shape_error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(convolution_conv1d_and_activations)
+
+BOOST_AUTO_TEST_CASE(true_convolution_backward_matches_finite_differences) {
+    // conv2d = rot180(W) ⊗ X: its gradients are the cross-correlation's with the kernel turned.
+    double worst = 0;
+    for (std::size_t index = 0; index < 48; ++index) {
+        const PlaneProblem p = plane_problem(index);
+        BOOST_TEST_CONTEXT(p) {
+            std::mt19937_64 rng(p.seed + 4);
+            arma::mat x = random_matrix(p.rows, p.cols, rng), w = random_matrix(p.kernel_rows, p.kernel_cols, rng);
+            const arma::mat y = ref::conv2d(x, w, p.options);
+            const arma::mat dy = random_matrix(y.n_rows, y.n_cols, rng);
+            const auto loss = [&] { return arma::accu(dy % ref::conv2d(x, w, p.options)); };
+            const arma::mat dx = ref::conv2d_backward_input(w, dy, p.rows, p.cols, p.options);
+            const arma::mat dw = ref::conv2d_backward_weight(x, dy, p.kernel_rows, p.kernel_cols, p.options);
+            worst = std::max({worst, expect_gradient(loss, values(x), values(dx), "dL/dX"),
+                              expect_gradient(loss, values(w), values(dw), "dL/dW")});
+        }
+    }
+    BOOST_TEST_MESSAGE("true convolution, 48 geometries: worst relative error " << worst);
+}
+
+BOOST_AUTO_TEST_CASE(conv1d_layer_backward_matches_finite_differences) {
+    std::mt19937_64 rng(cnnlab::testing::base_seed() + 61);
+    auto pick = [&](std::size_t lo, std::size_t hi) { return std::uniform_int_distribution<std::size_t>(lo, hi)(rng); };
+    for (std::size_t trial = 0; trial < 24; ++trial) {
+        const std::size_t groups = pick(1, 2), kernel = pick(1, 4);
+        Conv1dOptions options{.stride = pick(1, 3), .dilation = pick(1, 2), .groups = groups};
+        if (trial % 3 == 1) options.padding = Mode::same, options.stride = 1;
+        if (trial % 3 == 2) options.padding = Sides{pick(0, 2), pick(0, 3)};
+        LayerProblem p;
+        p.input = {pick(1, 2), groups * pick(1, 2), 1, 2 * kernel + pick(0, 6)};
+        p.weight = {groups * pick(1, 2), p.input.c / groups, 1, kernel};
+        p.bias = true;
+        p.seed = cnnlab::testing::base_seed() + 500 + trial;
+        BOOST_TEST_CONTEXT(p << " conv1d stride " << options.stride << " dilation " << options.dilation) {
+            Tensor4<double> x = p.x<double>(), w = p.w<double>();
+            arma::vec b = p.b<double>();
+            const Tensor4<double> dy = LayerProblem::fill<double>(ref::conv1d_layer(x, w, b, options).shape(), p.seed + 9);
+            const auto loss = [&] { return inner(dy, ref::conv1d_layer(x, w, b, options)); };
+            expect_gradient(loss, values(x), values(ref::conv1d_layer_backward_input(w, dy, p.input, options)), "dL/dX");
+            expect_gradient(loss, values(w), values(ref::conv1d_layer_backward_weight(x, dy, p.weight, options)), "dL/dW");
+            expect_gradient(loss, values(b), values(ref::conv1d_layer_backward_bias(dy)), "dL/db");
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(activation_derivatives_match_finite_differences) {
+    // Away from z = 0, where ReLU and Leaky ReLU have no derivative.
+    LayerProblem p;
+    p.input = {1, 2, 4, 5};
+    p.seed = cnnlab::testing::base_seed() + 67;
+    for (const Activation a : {Activation::identity, Activation::relu, Activation::leaky_relu, Activation::sigmoid,
+                               Activation::tanh}) {
+        BOOST_TEST_CONTEXT(activation_name(a)) {
+            Tensor4<double> z = LayerProblem::fill<double>(p.input, p.seed);
+            for (std::size_t i = 0; i < z.size(); ++i)
+                if (std::abs(z.data()[i]) < 0.05) z.data()[i] = 0.5;
+            const Tensor4<double> da = LayerProblem::fill<double>(p.input, p.seed + 1);
+            const auto loss = [&] {
+                Tensor4<double> activated = z;
+                apply_activation(activated, a, 0.2);
+                return inner(da, activated);
+            };
+            expect_gradient(loss, values(z), values(ref::activation_backward(z, da, a, 0.2)), "dL/dZ");
+        }
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -5,6 +5,7 @@
 #include "chapters/ch00_foundation/tensor.hpp"
 #include "chapters/ch01_convolution/convolution.hpp"
 #include "chapters/ch02_layers/layer.hpp"
+#include "chapters/ch03_gradients/backward.hpp"
 
 #include <algorithm>
 #include <array>
@@ -445,7 +446,8 @@ Tensor layer_output(const Tensor4<double>& y, std::size_t axes) {
 }
 
 // conv1d / conv2d (PyTorch's symmetric `padding`) and conv1d_same / conv2d_same (`padding='same'`,
-// or the explicit pad_before/pad_after the case gives) through cnnlab::conv1d_layer / conv2d_layer.
+// or the explicit pad_before/pad_after the case gives) through cnnlab::conv1d_layer / conv2d_layer;
+// with a `gy`, also gx, gw (and gb with a bias) through the layer backward passes of Chapter 3.
 std::map<std::string, Tensor> run_layer(const Case& c, const RunOptions& run, std::size_t axes, bool same) {
     if (same)
         allow_only_params(c, {"stride", "dilation", "groups", "bias", "mode", "pad_before", "pad_after"});
@@ -476,25 +478,40 @@ std::map<std::string, Tensor> run_layer(const Case& c, const RunOptions& run, st
     const LayerAlgorithm algorithm = run.layer_algorithm.empty() ? LayerAlgorithm::automatic : parse_layer_algorithm(run.layer_algorithm);
 
     // The layer as 2-D options (a 1-D layer is a 2-D one of height 1), checked here so that a refusal
-    // names the case's op rather than the function behind it.
+    // (of the layer or of gy's shape) names the case's op rather than the function behind it.
+    Conv1dOptions options_1d;
     Conv2dOptions options;
-    options.groups = groups;
     if (axes == 2) {
         options.stride = {stride[0], stride[1]};
         options.dilation = {dilation[0], dilation[1]};
         if (const auto* rows = std::get_if<Sides>(&padding[0])) options.padding = Sides2{*rows, std::get<Sides>(padding[1])};
         else options.padding = Mode::same;
-        resolve_conv2d_layer(c.op, x.shape(), w.shape(), b.n_elem, options);
-        return {{"y", layer_output(conv2d_layer(x, w, b, options, algorithm), 2)}};
+        options.groups = groups;
+    } else {
+        options_1d = {.padding = padding[0], .stride = stride[0], .dilation = dilation[0], .groups = groups};
+        options = as_conv2d_options(options_1d, w.shape().w);
     }
-    Conv1dOptions options_1d;
-    options_1d.padding = padding[0];
-    options_1d.stride = stride[0];
-    options_1d.dilation = dilation[0];
-    options_1d.groups = groups;
-    resolve_conv2d_layer(str(c.op, " (held as N×C×1×L)"), x.shape(), w.shape(), b.n_elem,
-                         as_conv2d_options(options_1d, w.shape().w));
-    return {{"y", layer_output(conv1d_layer(x, w, b, options_1d, algorithm), 1)}};
+    const std::string op = axes == 1 ? str(c.op, " (held as N×C×1×L)") : c.op;
+    const LayerGeometry geometry = resolve_conv2d_layer(op, x.shape(), w.shape(), b.n_elem, options);
+    std::optional<Tensor4<double>> gy;
+    if (c.tensors.contains("gy")) {
+        gy = layer_tensor(c, "gy", axes, axes == 1 ? "N C_out L_out" : "N C_out H_out W_out");
+        check_upstream_gradient(op, gy->shape(), geometry);
+    }
+
+    std::map<std::string, Tensor> out;
+    out["y"] = layer_output(axes == 2 ? conv2d_layer(x, w, b, options, algorithm) : conv1d_layer(x, w, b, options_1d, algorithm), axes);
+    if (!gy) return out;
+    // The gradients of sum(gy ⊙ y), on the automatic paths of Chapter 3 (layer_algorithm is the forward's).
+    if (axes == 2) {
+        out["gx"] = layer_output(conv2d_layer_backward_input(w, *gy, x.shape(), options), 2);
+        out["gw"] = layer_output(conv2d_layer_backward_weight(x, *gy, w.shape(), options), 2);
+    } else {
+        out["gx"] = layer_output(conv1d_layer_backward_input(w, *gy, x.shape(), options_1d), 1);
+        out["gw"] = layer_output(conv1d_layer_backward_weight(x, *gy, w.shape(), options_1d), 1);
+    }
+    if (has_bias) out["gb"] = from_vector(conv2d_layer_backward_bias(*gy));
+    return out;
 }
 
 // The op table. Each chapter adds its ops here (or through register_op).

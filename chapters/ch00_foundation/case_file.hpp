@@ -11,7 +11,8 @@
 /// error <message to the end of the line>     (results files only)
 /// end
 /// \endverbatim
-/// Inputs are `x`, `w`, `b` (with `param bias 1`; later `gy`); outputs `y` (later `gx`, `gw`, `gb`).
+/// Inputs are `x`, `w`, `b` (with `param bias 1`) and, for the layer ops, optionally `gy`; outputs `y`
+/// and, for a layer case with `gy`, `gx`, `gw` and (with a bias) `gb`.
 /// A results file repeats `case`, `op` and the outputs, or an `error` line. `data/golden/README.md`
 /// describes the format and the golden files, which `tools/golden/make.py` makes with SciPy and PyTorch.
 ///
@@ -119,6 +120,14 @@ std::vector<std::string> supported_ops();
 /// `conv1d_same`/`conv2d_same` are PyTorch's `padding='same'`: `mode` may only be `same`, and
 /// `pad_before`/`pad_after`, when present, are applied as explicit per-side padding; without them
 /// the even-kernel extra zero goes after (bottom/right), PyTorch's rule and cnnlab's.
+///
+/// Gradients (Chapter 3): a layer case that has `gy` (the upstream gradient, of `y`'s shape) also
+/// gets `gx`, `gw` and, with a bias, `gb`: the gradients of \f$\sum gy \odot y\f$ with respect to
+/// `x`, `w`, `b`, from cnnlab::conv2d_layer_backward_input, cnnlab::conv2d_layer_backward_weight and
+/// cnnlab::conv2d_layer_backward_bias (their conv1d_layer counterparts for the 1-D ops) on their
+/// automatic paths (RunOptions::layer_algorithm applies to the forward only). A `gy` of another
+/// shape makes the case's error the shape_error of cnnlab::check_upstream_gradient, naming the op
+/// and both shapes.
 Case run_case(const Case& c, const RunOptions& options = {});
 
 /// A 2-D tensor as a matrix (row-major values → column-major `arma::mat`). Throws data_error unless

@@ -51,6 +51,7 @@ const Registry& all_claims() {
         Registry r;
         register_ch01_claims(r);
         register_ch02_claims(r);
+        register_ch03_claims(r);
         return r;
     }();
     return registry;

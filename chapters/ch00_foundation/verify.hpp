@@ -78,6 +78,8 @@ const Registry& all_claims();
 void register_ch01_claims(Registry& registry);
 /// Chapter 2's claims (chapters/ch02_layers/claims.cpp).
 void register_ch02_claims(Registry& registry);
+/// Chapter 3's claims (chapters/ch03_gradients/claims.cpp).
+void register_ch03_claims(Registry& registry);
 
 /// Runs one claim (never throws: an exception becomes a FAIL with its message).
 Result run_claim(const Claim& claim);

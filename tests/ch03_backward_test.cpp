@@ -34,6 +34,9 @@ constexpr double double_tolerance = 1e-12;
 /// ~3e-6 typically and 2e-4 at the very worst. 1e-4 leaves room for the typical case while a
 /// wrong index (an error of order 1) fails by four orders of magnitude.
 constexpr double float_tolerance = 1e-4;
+/// Float through Winograd F(3×3, 4×4): the transforms' coefficients (up to 8 and 1/24) cost about
+/// two decimal digits, as in the forward (tests/ch02_winograd_test.cpp).
+constexpr double winograd_float_tolerance = 1e-3;
 
 /// The elements of a tensor as an arma column (a copy), for check_close.
 template <class T>
@@ -59,8 +62,16 @@ void expect_reference(const LayerProblem& p, double tolerance) {
         check_close(column(conv2d_layer_backward_input(w, dy, p.input, p.options, algorithm)), column(expected_dx),
                     tolerance, "dX by " + std::string(backward_input_algorithm_name(algorithm)));
     }
-    check_close(column(conv2d_layer_backward_weight(x, dy, p.weight, p.options)),
-                column(ref::conv2d_layer_backward_weight(x, dy, p.weight, p.options)), tolerance, "dW");
+    const Tensor4<T> expected_dw = ref::conv2d_layer_backward_weight(x, dy, p.weight, p.options);
+    for (const auto algorithm : {BackwardWeightAlgorithm::automatic, BackwardWeightAlgorithm::im2col_gemm,
+                                 BackwardWeightAlgorithm::winograd_f4x4_3x3}) {
+        const bool winograd = algorithm == BackwardWeightAlgorithm::winograd_f4x4_3x3;
+        if (winograd && !layer_algorithm_applies(LayerAlgorithm::winograd_f4x4_3x3, g)) continue;
+        // Winograd's transforms scale values by up to ~10² before the sums: float keeps fewer digits.
+        check_close(column(conv2d_layer_backward_weight(x, dy, p.weight, p.options, algorithm)), column(expected_dw),
+                    winograd && sizeof(T) == 4 ? winograd_float_tolerance : tolerance,
+                    "dW by " + std::string(backward_weight_algorithm_name(algorithm)));
+    }
     check_close(conv2d_layer_backward_bias(dy), ref::conv2d_layer_backward_bias(dy), tolerance, "db");
 }
 
@@ -202,6 +213,16 @@ BOOST_AUTO_TEST_CASE(rotated_forward_is_refused_where_it_does_not_apply) {
         BOOST_TEST(conv2d_layer_backward_input(w, dy, g.input, options).shape() == g.input);
     }
     BOOST_CHECK_THROW(parse_backward_input_algorithm("winograd"), argument_error);
+    // Winograd's weight gradient needs what the forward's needs: 3×3, stride 1, dilation 1, one group.
+    const Conv2dOptions strided{.stride = {2, 2}};
+    const LayerGeometry g = resolve_conv2d_layer("test", {1, 3, 9, 9}, w.shape(), 0, strided);
+    BOOST_CHECK_EXCEPTION(conv2d_layer_backward_weight(Tensor4<double>(g.input), Tensor4<double>(g.output), w.shape(),
+                                                       strided, BackwardWeightAlgorithm::winograd_f4x4_3x3),
+                          argument_error, [](const argument_error& e) {
+                              return std::string(e.what()).starts_with(
+                                  "conv2d_layer_backward_weight: winograd_f4x4_3x3 needs a 3×3 kernel, stride 1");
+                          });
+    BOOST_TEST((parse_backward_weight_algorithm("winograd_f4x4_3x3") == BackwardWeightAlgorithm::winograd_f4x4_3x3));
     BOOST_TEST((parse_backward_input_algorithm("rotated_forward") == BackwardInputAlgorithm::rotated_forward));
 }
 

@@ -21,6 +21,7 @@
 #include "chapters/ch00_foundation/errors.hpp"
 #include "chapters/ch02_layers/im2col_columns.hpp"
 #include "chapters/ch02_layers/layer.hpp"
+#include "chapters/ch03_gradients/winograd_weight.hpp"
 
 #include <algorithm>
 #include <omp.h>
@@ -107,6 +108,23 @@ Sides rotated_padding(const Axis& axis, bool& applies) {
 
 }  // namespace
 
+BackwardWeightAlgorithm parse_backward_weight_algorithm(std::string_view name) {
+    for (auto a : {BackwardWeightAlgorithm::automatic, BackwardWeightAlgorithm::im2col_gemm,
+                   BackwardWeightAlgorithm::winograd_f4x4_3x3})
+        if (backward_weight_algorithm_name(a) == name) return a;
+    throw argument_error(
+        str("backward weight algorithm: unknown name '", name, "' (expected automatic|im2col_gemm|winograd_f4x4_3x3)"));
+}
+
+std::string_view backward_weight_algorithm_name(BackwardWeightAlgorithm algorithm) {
+    switch (algorithm) {
+        case BackwardWeightAlgorithm::automatic: return "automatic";
+        case BackwardWeightAlgorithm::im2col_gemm: return "im2col_gemm";
+        case BackwardWeightAlgorithm::winograd_f4x4_3x3: return "winograd_f4x4_3x3";
+    }
+    return "?";
+}
+
 BackwardInputAlgorithm parse_backward_input_algorithm(std::string_view name) {
     for (auto a : {BackwardInputAlgorithm::automatic, BackwardInputAlgorithm::gemm_col2im,
                    BackwardInputAlgorithm::rotated_forward})
@@ -186,11 +204,21 @@ Tensor4<T> conv2d_layer_backward_input(const Tensor4<T>& weight, const Tensor4<T
 
 template <class T>
 Tensor4<T> conv2d_layer_backward_weight(const Tensor4<T>& x, const Tensor4<T>& dy, const Shape4& weight_shape,
-                                        const Conv2dOptions& options) {
+                                        const Conv2dOptions& options, BackwardWeightAlgorithm algorithm) {
     constexpr std::string_view op = "conv2d_layer_backward_weight";
     const LayerGeometry g = resolve_conv2d_layer(op, x.shape(), weight_shape, 0, options);
     check_upstream_gradient(op, dy.shape(), g);
     Tensor4<T> dw(g.weight);
+    const bool winograd_fits = layer_algorithm_applies(LayerAlgorithm::winograd_f4x4_3x3, g);
+    if (algorithm == BackwardWeightAlgorithm::winograd_f4x4_3x3 && !winograd_fits)
+        throw argument_error(str(op, ": winograd_f4x4_3x3 needs a 3×3 kernel, stride 1, dilation 1 and one group, "
+                                 "but the layer is ", g.str()));
+    if (algorithm == BackwardWeightAlgorithm::winograd_f4x4_3x3 ||
+        (algorithm == BackwardWeightAlgorithm::automatic &&
+         choose_layer_algorithm<T>(g) == LayerAlgorithm::winograd_f4x4_3x3)) {
+        detail::conv2d_layer_backward_weight_winograd(x, dy, g, dw);
+        return dw;
+    }
     const int threads = sample_threads(g.input.n);
     if (threads == 1) {
         for (std::size_t n = 0; n < g.input.n; ++n) backward_weight_sample(x, dy, g, n, dw.data());
@@ -261,9 +289,9 @@ CNNLAB_INSTANTIATE_BACKWARD(float)
 CNNLAB_INSTANTIATE_BACKWARD(double)
 
 template Tensor4<float> conv2d_layer_backward_weight(const Tensor4<float>&, const Tensor4<float>&, const Shape4&,
-                                                     const Conv2dOptions&);
+                                                     const Conv2dOptions&, BackwardWeightAlgorithm);
 template Tensor4<double> conv2d_layer_backward_weight(const Tensor4<double>&, const Tensor4<double>&, const Shape4&,
-                                                      const Conv2dOptions&);
+                                                      const Conv2dOptions&, BackwardWeightAlgorithm);
 template arma::Col<float> conv2d_layer_backward_bias(const Tensor4<float>&);
 template arma::Col<double> conv2d_layer_backward_bias(const Tensor4<double>&);
 

@@ -32,6 +32,18 @@ enum class BackwardInputAlgorithm {
     rotated_forward,  ///< nndl's \f$\mathrm{rot180}(W) \,\tilde{\otimes}\, \delta\f$ run as a forward layer (stride 1 only)
 };
 
+/// The paths of conv2d_layer_backward_weight.
+enum class BackwardWeightAlgorithm {
+    automatic,          ///< winograd_f4x4_3x3 where the forward would take Winograd F(4×4, 3×3), else im2col_gemm
+    im2col_gemm,        ///< per sample \f$\partial f/\partial W^\top \mathrel{+}= A^\top \delta^\top\f$ over im2col
+    winograd_f4x4_3x3,  ///< Winograd F(3×3, 4×4), the forward's F(4×4, 3×3) transposed (3×3, stride 1, dilation 1, one group)
+};
+
+/// Parses "automatic", "im2col_gemm", "winograd_f4x4_3x3".
+BackwardWeightAlgorithm parse_backward_weight_algorithm(std::string_view name);
+/// The name parse_backward_weight_algorithm accepts.
+std::string_view backward_weight_algorithm_name(BackwardWeightAlgorithm algorithm);
+
 /// Parses "automatic", "gemm_col2im", "rotated_forward".
 BackwardInputAlgorithm parse_backward_input_algorithm(std::string_view name);
 /// The name parse_backward_input_algorithm accepts.
@@ -95,12 +107,14 @@ Tensor4<T> conv2d_layer_backward_input(const Tensor4<T>& weight, const Tensor4<T
 /// \param dy           \f$\delta\f$, of the forward's output shape
 /// \param weight_shape the forward weight's shape \f$C_{out} \times C_{in}/g \times K_h \times K_w\f$
 /// \param options      the forward's padding, stride, dilation and groups
+/// \param algorithm    the path (automatic: Winograd where the forward takes Winograd F(4×4, 3×3))
 /// \return \f$\partial f / \partial W\f$, of shape `weight_shape`
 /// \throws shape_error when dy is not the forward's output shape; shape_error, argument_error as
-/// resolve_conv2d_layer
+/// resolve_conv2d_layer; argument_error when winograd_f4x4_3x3 is asked for a layer it does not fit
 template <class T>
 Tensor4<T> conv2d_layer_backward_weight(const Tensor4<T>& x, const Tensor4<T>& dy, const Shape4& weight_shape,
-                                        const Conv2dOptions& options = {});
+                                        const Conv2dOptions& options = {},
+                                        BackwardWeightAlgorithm algorithm = BackwardWeightAlgorithm::automatic);
 
 /// \f$\partial f / \partial b\f$ of conv2d_layer: \f$\frac{\partial f}{\partial b_p} = \sum_n \sum_{i,j}
 /// \delta_{n,p,i,j}\f$, the sums of the upstream gradient's planes.

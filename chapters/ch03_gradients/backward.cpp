@@ -35,6 +35,8 @@ using detail::add_col2im_column;
 using detail::fill_im2col_column;
 using detail::matrix_over;
 using detail::plane_start;
+using detail::Tap;
+using detail::tap_of;
 
 
 
@@ -76,11 +78,17 @@ template <class T>
 void backward_weight_sample(const Tensor4<T>& x, const Tensor4<T>& dy, const LayerGeometry& g, std::size_t n, T* dw) {
     const std::size_t pixels = g.output.h * g.output.w, per_group = g.out_per_group();
     const std::size_t inner = g.in_per_group() * g.weight.h * g.weight.w;
-    T* a = thread_buffer<T>(pixels * inner);
+    // A 1×1, stride-1, unpadded layer's im2col is its input planes themselves: no copy.
+    const bool planes_are_columns = layer_algorithm_applies(LayerAlgorithm::gemm_1x1, g);
+    T* a = planes_are_columns ? nullptr : thread_buffer<T>(pixels * inner);
     for (std::size_t group = 0; group < g.groups; ++group) {
         const std::size_t channel = group * per_group;
-        for (std::size_t k = 0; k < inner; ++k) fill_im2col_column(x, g, n, group, k, a);
-        const arma::Mat<T> a_view = matrix_over(a, pixels, inner);
+        const T* columns = a;
+        if (planes_are_columns)
+            columns = x.data() + plane_start(x, n, group * g.in_per_group());
+        else
+            for (std::size_t k = 0; k < inner; ++k) fill_im2col_column(x, g, n, group, k, a);
+        const arma::Mat<T> a_view = matrix_over(columns, pixels, inner);
         const arma::Mat<T> dy_view = matrix_over(dy.data() + plane_start(dy, n, channel), pixels, per_group);
         arma::Mat<T> dw_view = matrix_over(dw + channel * inner, inner, per_group);
         dw_view += a_view.t() * dy_view;  // one GEMM with beta = 1 (transposed A)
@@ -106,14 +114,59 @@ Sides rotated_padding(const Axis& axis, bool& applies) {
     return {span - axis.pad.before, span - axis.pad.after};
 }
 
+/// ∂f/∂W of a depthwise layer (one input channel per group) by direct loops: per output channel
+/// p and tap k, Σ_n Σ_ij δ(n, p, i, j) · x(n, group, i·s_h + offset_h, j·s_w + offset_w) over the
+/// outputs whose tap lies inside the input. The products are added element by element into one
+/// column of partial sums per tap (vector FMAs, no horizontal sum per column), summed once at the
+/// end. Output channels are independent: OpenMP splits them, no reduction needed.
+template <class T>
+void backward_weight_depthwise(const Tensor4<T>& x, const Tensor4<T>& dy, const LayerGeometry& g, Tensor4<T>& dw) {
+    const std::size_t taps = g.weight.h * g.weight.w, out_h = g.output.h, in_h = g.input.h;
+    const std::size_t row_stride = g.plane.rows.stride, col_stride = g.plane.cols.stride;
+    const bool parallel = !omp_in_parallel() && g.flops() > 1e6;
+#pragma omp parallel if (parallel)
+    {
+        std::vector<T> partial(out_h);
+#pragma omp for schedule(static)
+        for (std::size_t p = 0; p < g.output.c; ++p) {
+            const std::size_t group = p / g.out_per_group();
+            for (std::size_t k = 0; k < taps; ++k) {
+                const Tap tap = tap_of(g, group, k);
+                std::fill(partial.begin(), partial.end(), T(0));
+                T* const acc = partial.data();
+                for (std::size_t n = 0; n < g.output.n; ++n) {
+                    const T* delta = dy.data() + plane_start(dy, n, p);
+                    const T* input = x.data() + plane_start(x, n, group);
+                    for (std::size_t j = tap.cols.first; j < tap.cols.last; ++j) {
+                        const T* delta_column = delta + j * out_h;
+                        const T* input_column = input + (std::ptrdiff_t(j * col_stride) + tap.col_offset) * std::ptrdiff_t(in_h) +
+                                                tap.row_offset;
+                        if (row_stride == 1) {
+#pragma omp simd
+                            for (std::size_t i = tap.rows.first; i < tap.rows.last; ++i)
+                                acc[i] += delta_column[i] * input_column[i];
+                        } else {
+                            for (std::size_t i = tap.rows.first; i < tap.rows.last; ++i)
+                                acc[i] += delta_column[i] * input_column[i * row_stride];
+                        }
+                    }
+                }
+                T sum = T(0);
+                for (std::size_t i = 0; i < out_h; ++i) sum += acc[i];
+                dw.data()[p * taps + k] = sum;
+            }
+        }
+    }
+}
+
 }  // namespace
 
 BackwardWeightAlgorithm parse_backward_weight_algorithm(std::string_view name) {
     for (auto a : {BackwardWeightAlgorithm::automatic, BackwardWeightAlgorithm::im2col_gemm,
-                   BackwardWeightAlgorithm::winograd_f4x4_3x3})
+                   BackwardWeightAlgorithm::winograd_f4x4_3x3, BackwardWeightAlgorithm::depthwise_direct})
         if (backward_weight_algorithm_name(a) == name) return a;
     throw argument_error(
-        str("backward weight algorithm: unknown name '", name, "' (expected automatic|im2col_gemm|winograd_f4x4_3x3)"));
+        str("backward weight algorithm: unknown name '", name, "' (expected automatic|im2col_gemm|winograd_f4x4_3x3|depthwise_direct)"));
 }
 
 std::string_view backward_weight_algorithm_name(BackwardWeightAlgorithm algorithm) {
@@ -121,6 +174,7 @@ std::string_view backward_weight_algorithm_name(BackwardWeightAlgorithm algorith
         case BackwardWeightAlgorithm::automatic: return "automatic";
         case BackwardWeightAlgorithm::im2col_gemm: return "im2col_gemm";
         case BackwardWeightAlgorithm::winograd_f4x4_3x3: return "winograd_f4x4_3x3";
+        case BackwardWeightAlgorithm::depthwise_direct: return "depthwise_direct";
     }
     return "?";
 }
@@ -217,6 +271,13 @@ Tensor4<T> conv2d_layer_backward_weight(const Tensor4<T>& x, const Tensor4<T>& d
         (algorithm == BackwardWeightAlgorithm::automatic &&
          choose_layer_algorithm<T>(g) == LayerAlgorithm::winograd_f4x4_3x3)) {
         detail::conv2d_layer_backward_weight_winograd(x, dy, g, dw);
+        return dw;
+    }
+    if (algorithm == BackwardWeightAlgorithm::depthwise_direct && !g.depthwise())
+        throw argument_error(str(op, ": depthwise_direct needs one input channel per group, but the layer is ", g.str()));
+    if (algorithm == BackwardWeightAlgorithm::depthwise_direct ||
+        (algorithm == BackwardWeightAlgorithm::automatic && g.depthwise() && g.groups > 1)) {
+        backward_weight_depthwise(x, dy, g, dw);
         return dw;
     }
     const int threads = sample_threads(g.input.n);

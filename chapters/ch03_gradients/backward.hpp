@@ -34,12 +34,13 @@ enum class BackwardInputAlgorithm {
 
 /// The paths of conv2d_layer_backward_weight.
 enum class BackwardWeightAlgorithm {
-    automatic,          ///< winograd_f4x4_3x3 where the forward would take Winograd F(4×4, 3×3), else im2col_gemm
+    automatic,          ///< winograd_f4x4_3x3 where the forward takes Winograd F(4×4, 3×3); depthwise_direct for a depthwise layer; else im2col_gemm
     im2col_gemm,        ///< per sample \f$\partial f/\partial W^\top \mathrel{+}= A^\top \delta^\top\f$ over im2col
     winograd_f4x4_3x3,  ///< Winograd F(3×3, 4×4), the forward's F(4×4, 3×3) transposed (3×3, stride 1, dilation 1, one group)
+    depthwise_direct,   ///< one input channel per group: a dot product per output channel and tap
 };
 
-/// Parses "automatic", "im2col_gemm", "winograd_f4x4_3x3".
+/// Parses "automatic", "im2col_gemm", "winograd_f4x4_3x3", "depthwise_direct".
 BackwardWeightAlgorithm parse_backward_weight_algorithm(std::string_view name);
 /// The name parse_backward_weight_algorithm accepts.
 std::string_view backward_weight_algorithm_name(BackwardWeightAlgorithm algorithm);

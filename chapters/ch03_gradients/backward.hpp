@@ -14,6 +14,16 @@
 /// planes (col2im, the transpose of im2col: every input pixel sums the entries of \f$A\f$ that
 /// copied it). The references are ref::conv2d_layer_backward_input, ref::conv2d_layer_backward_weight
 /// and ref::conv2d_layer_backward_bias (reference/gradients.hpp); the tests hold them equal.
+///
+/// Faster paths, chosen by `automatic` where Chapter 2's forward takes the matching one:
+/// - input gradient of a stride-1 layer: nndl's \f$\mathrm{rot180}(W) \,\tilde{\otimes}\, \delta\f$
+///   taken literally — a forward layer over \f$\delta\f$ with rotated_weight and padding
+///   \f$(K-1)d - p\f$ — so Winograd F(4×4, 3×3), the 1×1 GEMM and the depthwise loops of Chapter 2
+///   run the backward pass too (BackwardInputAlgorithm::rotated_forward);
+/// - weight gradient of a 3×3 stride-1 layer: Winograd F(3×3, 4×4), the forward's transforms
+///   transposed, \f$G^\top [(A \delta A^\top) \odot (B^\top d B)] G\f$ summed over tiles
+///   (BackwardWeightAlgorithm::winograd_f4x4_3x3); of a depthwise layer: direct loops; of a 1×1
+///   layer: the GEMM reads the input planes in place (their im2col is themselves).
 #pragma once
 
 #include "chapters/ch00_foundation/tensor.hpp"

@@ -1,10 +1,12 @@
 // `cnnlab replay CASES --out RESULTS [--compare] [--tolerance T]`: runs every case of a case file with
-// cnnlab and writes the results in the same format; --compare holds the computed `y` against the
-// file's own `y` and fails when any case is off by more than the tolerance.
+// cnnlab and writes the results in the same format; --compare holds every computed output (`y`, and
+// the gradients `gx`, `gw`, `gb` where the op produces them) against the file's own and fails when any
+// case is off by more than the tolerance.
 #include "chapters/ch00_foundation/case_file.hpp"
 #include "cli/commands.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -12,6 +14,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <string_view>
 
 namespace cnnlab::cli {
 namespace {
@@ -23,11 +26,14 @@ struct ReplayOptions {
     double tolerance = 1e-9;
 };
 
+/// The outputs --compare checks, in the order the report lists them.
+constexpr std::array<std::string_view, 4> compared_outputs{"y", "gx", "gw", "gb"};
+
 /// Per-op statistics of --compare.
 struct OpComparison {
     std::size_t compared = 0;
     std::size_t failed = 0;
-    double max_error = 0;
+    std::map<std::string, double, std::less<>> max_error;  ///< per output name
 };
 
 /// Max |computed − expected| over the elements, or +inf when the shapes differ.
@@ -80,25 +86,32 @@ void run_replay(const ReplayOptions& o) {
         if (!result.id.empty() && written_ids.insert(result.id).second) cases::write_case(results, result);
 
         if (!o.compare) continue;
-        const auto expected = entry.value.tensors.find("y");
         OpComparison& op = comparison[result.op];
         if (!result.error.empty()) {
             ++op.failed;  // nothing to compare: the case must run for the comparison to pass
             continue;
         }
-        const auto computed = result.tensors.find("y");
-        if (expected == entry.value.tensors.end() || computed == result.tensors.end()) {
+        bool any = false, case_failed = false;
+        for (const std::string_view name : compared_outputs) {
+            const auto expected = entry.value.tensors.find(std::string(name));
+            const auto computed = result.tensors.find(std::string(name));
+            if (expected == entry.value.tensors.end() || computed == result.tensors.end()) continue;
+            const double e = max_abs_error(computed->second, expected->second);
+            any = true;
+            double& worst = op.max_error[std::string(name)];
+            worst = std::max(worst, e);
+            if (!(e <= o.tolerance)) {
+                case_failed = true;
+                std::cerr << "replay: case '" << result.id << "' (" << result.op << "): max |Δ" << name
+                          << "| = " << format_error(e) << " > " << format_error(o.tolerance) << '\n';
+            }
+        }
+        if (!any) {
             ++not_compared;
             continue;
         }
-        const double e = max_abs_error(computed->second, expected->second);
         ++op.compared;
-        op.max_error = std::max(op.max_error, e);
-        if (!(e <= o.tolerance)) {
-            ++op.failed;
-            std::cerr << "replay: case '" << result.id << "' (" << result.op << "): max |Δy| = " << format_error(e) << " > "
-                      << format_error(o.tolerance) << '\n';
-        }
+        if (case_failed) ++op.failed;
     }
     results.flush();
     if (!results) throw data_error(str("replay: writing the results file '", o.out, "' failed"));
@@ -110,12 +123,18 @@ void run_replay(const ReplayOptions& o) {
 
     std::size_t failed = 0;
     for (const auto& [name, op] : comparison) {
-        report << "  " << name << ": " << op.compared << " compared, max |Δy| = " << format_error(op.max_error);
+        report << "  " << name << ": " << op.compared << " compared, max";
+        const char* separator = " ";
+        for (const std::string_view output : compared_outputs)
+            if (const auto e = op.max_error.find(output); e != op.max_error.end()) {
+                report << separator << "|Δ" << output << "| = " << format_error(e->second);
+                separator = ", ";
+            }
         if (op.failed) report << ", " << op.failed << " failed";
         report << '\n';
         failed += op.failed;
     }
-    if (not_compared) report << "  " << not_compared << " cases without an expected y (not compared)\n";
+    if (not_compared) report << "  " << not_compared << " cases without an expected output (not compared)\n";
     report << "compare: " << (failed ? str(failed, " cases FAIL") : std::string("all agree")) << " (tolerance "
            << format_error(o.tolerance) << ")\n";
     if (failed) throw exit_with{1};
@@ -129,8 +148,9 @@ void add_replay_command(CLI::App& app) {
     cmd->add_option("CASES", options->cases, "case file to read, e.g. data/golden/ch01_single_channel.cases")->required();
     cmd->add_option("--out,-o", options->out, "results file to write ('-' for standard output)")->required();
     cmd->add_flag("--compare", options->compare,
-                  "compare each computed y with the y in CASES; exit 1 if any differs by more than --tolerance or fails to run");
-    cmd->add_option("--tolerance", options->tolerance, "largest allowed max |Δy| per case for --compare")
+                  "compare each computed y (and gx, gw, gb) with those in CASES; exit 1 if any differs by more than --tolerance "
+                  "or a case fails to run");
+    cmd->add_option("--tolerance", options->tolerance, "largest allowed max |Δ| of any output per case for --compare")
         ->capture_default_str()
         ->check(CLI::NonNegativeNumber);
     cmd->callback([options] { run_replay(*options); });

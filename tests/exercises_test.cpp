@@ -5,20 +5,30 @@
 #define BOOST_TEST_MODULE exercises
 #include "chapters/ch00_foundation/errors.hpp"
 #include "chapters/ch01_convolution/convolution.hpp"
+#include "chapters/ch03_gradients/backward.hpp"
+#include "chapters/ch03_gradients/gradient_check.hpp"
 #include "exercises/ch01/ch01_checks.hpp"
 #include "exercises/ch02/ch02_checks.hpp"
+#include "exercises/ch03/ch03_checks.hpp"
 #include "exercises/checker/compare.hpp"
 #include "exercises/checker/report.hpp"
 #include "reference/convolution.hpp"
+#include "reference/gradients.hpp"
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
+#include <cmath>
+#include <functional>
+#include <limits>
 #include <set>
+#include <span>
 #include <sstream>
 #include <stdexcept>
 
 namespace ex = cnnlab::exercises;
 namespace ch01 = cnnlab::exercises::ch01;
 namespace ch02 = cnnlab::exercises::ch02;
+namespace ch03 = cnnlab::exercises::ch03;
 
 namespace {
 
@@ -50,7 +60,7 @@ BOOST_AUTO_TEST_SUITE(solutions)
 
 BOOST_AUTO_TEST_CASE(every_exercise_is_right_with_the_solutions) {
     const ex::Registry& registry = ex::all_exercises();
-    BOOST_TEST(registry.exercises().size() == 19u);  // 11 in Chapter 1, 8 in Chapter 2
+    BOOST_TEST(registry.exercises().size() == 28u);  // 11 in Chapter 1, 8 in Chapter 2, 9 in Chapter 3
     for (const ex::Result& r : ex::run_exercises(registry.select("")))
         BOOST_TEST((r.verdict.status == ex::Status::right), r.exercise->id << ": " << ex::status_name(r.verdict.status) << " — " << r.verdict.detail);
 }
@@ -67,7 +77,7 @@ BOOST_AUTO_TEST_CASE(every_exercise_has_a_hint_a_function_and_a_unique_id) {
 BOOST_AUTO_TEST_CASE(solutions_report_exits_zero) {
     std::ostringstream out;
     BOOST_TEST(ex::run_check(out, "", /*require_all=*/true) == 0);
-    BOOST_TEST(out.str().find("19 exercises: 19 right, 0 wrong, 0 errors, 0 not attempted") != std::string::npos, out.str());
+    BOOST_TEST(out.str().find("28 exercises: 28 right, 0 wrong, 0 errors, 0 not attempted") != std::string::npos, out.str());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -206,9 +216,13 @@ BOOST_AUTO_TEST_CASE(exit_codes) {
 
 BOOST_AUTO_TEST_CASE(selection) {
     const ex::Registry& r = ex::all_exercises();
-    BOOST_TEST(r.select("").size() == 19u);
+    BOOST_TEST(r.select("").size() == 28u);
     BOOST_TEST(r.select("1").size() == 11u);
     BOOST_TEST(r.select("2").size() == 8u);
+    BOOST_TEST(r.select("3").size() == 9u);
+    BOOST_TEST(r.select("5-7").size() == 2u);            // 5-7.1 and 5-7.2
+    BOOST_TEST(r.select("impl-grad-check").size() == 2u);  // .1 and .2
+    BOOST_TEST(r.select("impl-grad-input").size() == 1u);
     BOOST_TEST(r.select("5-3").size() == 2u);   // 5-3.1 and 5-3.2
     BOOST_TEST(r.select("d2l-multi-in").size() == 1u);  // not d2l-multi-in-out
     BOOST_TEST(r.select("5-1").size() == 2u);   // 5-1.1 and 5-1.2
@@ -480,6 +494,218 @@ BOOST_AUTO_TEST_CASE(im2col_layer_with_the_channel_innermost) {
     const ex::Verdict unpadded = ch02::check_im2col_layer(
         [](const arma::cube& x, ex::Size2 k, ex::Size2 s, ex::Size2) { return ch02::im2col_layer(x, k, s, {0, 0}); });
     BOOST_TEST(!mismatch_of(unpadded).expected_shape.empty(), unpadded.detail);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Each chapter-3 check, fed a plausible wrong answer, must say WRONG, where, and name the slip.
+BOOST_AUTO_TEST_SUITE(chapter3_checks_reject_wrong_answers)
+
+namespace {
+
+bool note_has(const ex::Verdict& v, const std::string& words) { return mismatch_of(v).note.find(words) != std::string::npos; }
+
+/// σ'(z) written as e^{−z}/(1 + e^{−z})²: right for moderate z, NaN at z = −800.
+double overflowing_sigmoid_derivative(double z) {
+    const double e = std::exp(-z);
+    return e / ((1 + e) * (1 + e));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(convolution_matrix_of_the_convolution_or_transposed) {
+    // The kernel reversed in each row: nndl's C starts 1, 2, 3; this one 3, 2, 1.
+    const ex::Verdict reversed = ch03::check_convolution_matrix([](const arma::vec& w, std::size_t n) {
+        return arma::mat(ch03::convolution_matrix(arma::vec(arma::reverse(w)), n));
+    });
+    check_first_difference(reversed, "(0, 0)", "1", "3");
+    BOOST_TEST(note_has(reversed, "convolution w ∗ x"), reversed.detail);
+    const ex::Verdict transposed = ch03::check_convolution_matrix(
+        [](const arma::vec& w, std::size_t n) { return arma::mat(ch03::convolution_matrix(w, n).t()); });
+    BOOST_TEST(mismatch_of(transposed).got_shape == "5×3");
+    BOOST_TEST(note_has(transposed, "Cᵀ"), transposed.detail);
+    // cnnlab's own sparse C (ex 5-5's library function in 1-D) is a right answer.
+    const ex::Verdict library = ch03::check_convolution_matrix(
+        [](const arma::vec& w, std::size_t n) { return arma::mat(cnnlab::conv_matrix1d(w, n)); });
+    BOOST_TEST((library.status == ex::Status::right), library.detail);
+}
+
+BOOST_AUTO_TEST_CASE(backward_by_transpose_unrotated_or_transposed) {
+    // W ⊗̃ δ for δ = e(0, 0): x(0, 0) gets w(1, 1) = 4 instead of w(0, 0) = 1.
+    const ex::Verdict unrotated = ch03::check_backward_by_transpose(
+        [](const arma::mat& w, const arma::mat& d) { return cnnlab::xcorr2d(d, w, {.padding = cnnlab::Mode::full}); });
+    check_first_difference(unrotated, "(0, 0)", "1", "4");
+    BOOST_TEST(note_has(unrotated, "unrotated"), unrotated.detail);
+    // Folded back column by column: the 3×3 answer comes out transposed.
+    const ex::Verdict swapped = ch03::check_backward_by_transpose(
+        [](const arma::mat& w, const arma::mat& d) { return arma::mat(ch03::backward_by_transpose(w, d).t()); });
+    check_first_difference(swapped, "(0, 1)", "2", "3");
+    BOOST_TEST(note_has(swapped, "row by row"), swapped.detail);
+    // A gradient that is right on unit δ but scaled on random ones fails the adjoint identity first.
+    const ex::Verdict scaled = ch03::check_backward_by_transpose([](const arma::mat& w, const arma::mat& d) {
+        const arma::mat g = ch03::backward_by_transpose(w, d);
+        return arma::accu(arma::abs(d)) == 1 ? g : arma::mat(2 * g);
+    });
+    BOOST_TEST(mismatch_of(scaled).quantity.find("⟨W ⊗ X, δ⟩") != std::string::npos, scaled.detail);
+}
+
+BOOST_AUTO_TEST_CASE(input_gradient_common_mistakes) {
+    // Forgot rot180: on the unit δ at (1, 2), x(1, 2) gets w(1, 1) = 4 instead of w(0, 0) = 1.
+    const ex::Verdict unrotated = ch03::check_input_gradient(
+        [](const arma::mat& w, const arma::mat& d) { return cnnlab::xcorr2d(d, w, {.padding = cnnlab::Mode::full}); });
+    check_first_difference(unrotated, "(1, 2)", "1", "4");
+    BOOST_TEST(note_has(unrotated, "unrotated"), unrotated.detail);
+    // Valid instead of full: 2×3 instead of the 4×5 input.
+    const ex::Verdict valid = ch03::check_input_gradient(
+        [](const arma::mat& w, const arma::mat& d) { return cnnlab::xcorr2d(d, cnnlab::rot180(w)); });
+    BOOST_TEST(mismatch_of(valid).expected_shape == "4×5");
+    BOOST_TEST(mismatch_of(valid).got_shape == "2×3");
+    BOOST_TEST(note_has(valid, "valid (narrow)"), valid.detail);
+    // Same instead of full: δ's size.
+    const ex::Verdict same = ch03::check_input_gradient(
+        [](const arma::mat& w, const arma::mat& d) { return cnnlab::xcorr2d(d, cnnlab::rot180(w), {.padding = cnnlab::Mode::same}); });
+    BOOST_TEST(mismatch_of(same).got_shape == "3×4");
+    BOOST_TEST(note_has(same, "same padding"), same.detail);
+    // Right answers of other forms: the full convolution W ∗̃ δ, and cnnlab's conv2d_backward_input of rot180(W).
+    const ex::Verdict convolved = ch03::check_input_gradient(
+        [](const arma::mat& w, const arma::mat& d) { return cnnlab::conv2d(d, w, {.padding = cnnlab::Mode::full}); });
+    BOOST_TEST((convolved.status == ex::Status::right), convolved.detail);
+}
+
+BOOST_AUTO_TEST_CASE(weight_gradient_common_mistakes) {
+    // rot180(δ ⊗ X): [[7,6],[4,3]] instead of [[3,4],[6,7]].
+    const ex::Verdict rotated = ch03::check_weight_gradient(
+        [](const arma::mat& x, const arma::mat& d) { return cnnlab::rot180(cnnlab::xcorr2d(x, d)); });
+    check_first_difference(rotated, "(0, 0)", "3", "7");
+    BOOST_TEST(note_has(rotated, "rot180(δ ⊗ X)"), rotated.detail);
+    // rot180(δ) ⊗ X: the window at (0, 1), [[1,2],[4,5]].
+    const ex::Verdict convolved = ch03::check_weight_gradient([](const arma::mat& x, const arma::mat& d) { return cnnlab::conv2d(x, d); });
+    check_first_difference(convolved, "(0, 0)", "3", "1");
+    BOOST_TEST(note_has(convolved, "rot180(δ)"), convolved.detail);
+    // X sliding over δ (full): 4×4 instead of 2×2.
+    const ex::Verdict swapped = ch03::check_weight_gradient(
+        [](const arma::mat& x, const arma::mat& d) { return cnnlab::xcorr2d(d, x, {.padding = cnnlab::Mode::full}); });
+    BOOST_TEST(mismatch_of(swapped).got_shape == "4×4");
+    BOOST_TEST(note_has(swapped, "X sliding over δ"), swapped.detail);
+    // cnnlab's optimized backward is a right answer.
+    const ex::Verdict library = ch03::check_weight_gradient([](const arma::mat& x, const arma::mat& d) {
+        return cnnlab::xcorr2d_backward_weight(x, d, x.n_rows - d.n_rows + 1, x.n_cols - d.n_cols + 1);
+    });
+    BOOST_TEST((library.status == ex::Status::right), library.detail);
+}
+
+BOOST_AUTO_TEST_CASE(central_differences_one_sided_or_halved) {
+    // (f(x + h) − f(x))/h with h = 1e-5: off by h·sin(x)/2 ≈ 1.5e-6 at x = 0.3.
+    const ex::Verdict forward = ch03::check_central_difference_gradient([](const ch03::ScalarFunction& f, const arma::vec& x) {
+        arma::vec g(x.n_elem), p = x;
+        const double h = 1e-5, f0 = f(x);
+        for (arma::uword i = 0; i < x.n_elem; ++i) {
+            p(i) = x(i) + h;
+            g(i) = (f(p) - f0) / h;
+            p(i) = x(i);
+        }
+        return g;
+    });
+    BOOST_TEST(mismatch_of(forward).quantity.find("Σ sin") != std::string::npos, forward.detail);
+    BOOST_TEST(note_has(forward, "one-sided"), forward.detail);
+    // Divided by h instead of 2h.
+    const ex::Verdict doubled = ch03::check_central_difference_gradient(
+        [](const ch03::ScalarFunction& f, const arma::vec& x) { return arma::vec(2 * ch03::central_difference_gradient(f, x)); });
+    BOOST_TEST(note_has(doubled, "factor 2"), doubled.detail);
+    // Calling f with a wrong vector is an error with a message, not a crash.
+    const ex::Registry r = one_exercise([] {
+        return ch03::check_central_difference_gradient([](const ch03::ScalarFunction& f, const arma::vec& x) {
+            f(arma::vec(x.n_elem + 1, arma::fill::zeros));
+            return x;
+        });
+    });
+    const ex::Result result = ex::run_exercise(r.exercises()[0]);
+    BOOST_TEST((result.verdict.status == ex::Status::error), result.verdict.detail);
+    BOOST_TEST(result.verdict.detail.find("f was called with a vector of 8 elements") != std::string::npos, result.verdict.detail);
+}
+
+BOOST_AUTO_TEST_CASE(gradient_checkers_that_are_fooled) {
+    const auto numeric = [](const ch03::ScalarFunction& f, const arma::vec& x) { return ch03::central_difference_gradient(f, x); };
+    // An absolute tolerance accepts a 100 % wrong gradient of a tiny function.
+    const ex::Verdict absolute = ch03::check_gradient_agrees([&](const ch03::ScalarFunction& f, const arma::vec& x, const arma::vec& a) {
+        return arma::abs(a - numeric(f, x)).max() <= 1e-6;
+    });
+    const ex::Mismatch& m = mismatch_of(absolute);
+    BOOST_TEST(m.quantity.find("10⁻⁹ (cos x + 1)") != std::string::npos, m.describe());
+    BOOST_TEST(m.expected == "false");
+    BOOST_TEST(m.got == "true");
+    // A relative error taken element by element (guarded against 0/0) rejects the right gradient at π/2.
+    const ex::Verdict per_element = ch03::check_gradient_agrees([&](const ch03::ScalarFunction& f, const arma::vec& x, const arma::vec& a) {
+        const arma::vec b = numeric(f, x);
+        for (arma::uword i = 0; i < a.n_elem; ++i)
+            if (std::abs(a(i) - b(i)) > 1e-6 * std::max({std::abs(a(i)), std::abs(b(i)), std::numeric_limits<double>::min()})) return false;
+        return true;
+    });
+    BOOST_TEST(mismatch_of(per_element).quantity.find("π/2") != std::string::npos, per_element.detail);
+    BOOST_TEST(note_has(per_element, "element by element"), per_element.detail);
+    // Always true: the sign flip is the first case it gets wrong.
+    const ex::Verdict yes = ch03::check_gradient_agrees([](const ch03::ScalarFunction&, const arma::vec&, const arma::vec&) { return true; });
+    BOOST_TEST(note_has(yes, "sign flip"), yes.detail);
+    // cnnlab's own checker, with the same threshold, is a right answer.
+    const ex::Verdict library = ch03::check_gradient_agrees([](const ch03::ScalarFunction& f, const arma::vec& x, const arma::vec& a) {
+        arma::vec point = x;
+        const auto g = cnnlab::check_gradient([&] { return f(point); }, std::span<double>(point.memptr(), point.n_elem),
+                                              std::span<const double>(a.memptr(), a.n_elem));
+        return g.passed(1e-6);
+    });
+    BOOST_TEST((library.status == ex::Status::right), library.detail);
+}
+
+BOOST_AUTO_TEST_CASE(autograd_choices) {
+    // The answer the brief's premise suggests for PyTorch — an in-place error on a leaf — is wrong there.
+    const ex::Verdict leaf = ch03::check_autograd_outcome_pytorch([] { return ch03::AutogradOutcome::leaf_inplace; });
+    BOOST_TEST(mismatch_of(leaf).expected == ch03::choice_text(ch03::AutogradOutcome::no_error));
+    BOOST_TEST(mismatch_of(leaf).got == ch03::choice_text(ch03::AutogradOutcome::leaf_inplace));
+    BOOST_TEST(note_has(leaf, "requires_grad=True"), leaf.detail);
+    const ex::Verdict mxnet = ch03::check_autograd_outcome_mxnet([] { return ch03::AutogradOutcome::no_error; });
+    BOOST_TEST(mismatch_of(mxnet).expected.find("(b) Inplace operations") == 0u, mxnet.detail);
+    // A value outside the enum is reported, not a crash.
+    const ex::Verdict bogus = ch03::check_autograd_outcome_mxnet([] { return static_cast<ch03::AutogradOutcome>(42); });
+    BOOST_TEST(mismatch_of(bogus).got.find("not one of the choices") != std::string::npos, bogus.detail);
+}
+
+BOOST_AUTO_TEST_CASE(activation_delta_common_mistakes) {
+    // Every activation right but one: the reference's derivative elsewhere.
+    const auto except = [](cnnlab::Activation wrong, std::function<double(double)> derivative) {
+        return [wrong, derivative](const arma::mat& z, const arma::mat& da, cnnlab::Activation a, double slope) {
+            arma::mat d(arma::size(z));
+            for (arma::uword k = 0; k < z.n_elem; ++k)
+                d(k) = (a == wrong ? derivative(z(k)) : cnnlab::ref::activation_derivative(z(k), a, slope)) * da(k);
+            return d;
+        };
+    };
+    // ReLU'(0) = 1: z = 0 first appears at (1, 0) of the grid.
+    const ex::Verdict kink = ch03::check_activation_delta(except(cnnlab::Activation::relu, [](double z) { return z >= 0 ? 1.0 : 0.0; }));
+    BOOST_TEST(mismatch_of(kink).index == "(1, 0)");
+    BOOST_TEST(mismatch_of(kink).expected == "0");
+    BOOST_TEST(note_has(kink, "z = 0"), kink.detail);
+    // σ' evaluated as if z were the output: z(1 − z).
+    const ex::Verdict at_output = ch03::check_activation_delta(except(cnnlab::Activation::sigmoid, [](double z) { return z * (1 - z); }));
+    BOOST_TEST(note_has(at_output, "the output a = σ(z)"), at_output.detail);
+    // tanh' as 1 − z².
+    const ex::Verdict tanh_output = ch03::check_activation_delta(except(cnnlab::Activation::tanh, [](double z) { return 1 - z * z; }));
+    BOOST_TEST(note_has(tanh_output, "a = tanh z"), tanh_output.detail);
+    // e^{−z}/(1 + e^{−z})² overflows at z = −800 (the grid's (0, 0)).
+    const ex::Verdict overflow = ch03::check_activation_delta(except(cnnlab::Activation::sigmoid, overflowing_sigmoid_derivative));
+    BOOST_TEST(mismatch_of(overflow).index == "(0, 0)");
+    BOOST_TEST(mismatch_of(overflow).got.find("nan") != std::string::npos, overflow.detail);  // "nan" or "-nan"
+    BOOST_TEST(note_has(overflow, "overflows"), overflow.detail);
+    // f'(Z) without ⊙ dA: already wrong for the identity.
+    const ex::Verdict no_upstream = ch03::check_activation_delta([](const arma::mat& z, const arma::mat&, cnnlab::Activation a, double slope) {
+        arma::mat d(arma::size(z));
+        for (arma::uword k = 0; k < z.n_elem; ++k) d(k) = cnnlab::ref::activation_derivative(z(k), a, slope);
+        return d;
+    });
+    BOOST_TEST(mismatch_of(no_upstream).quantity.find("identity") != std::string::npos, no_upstream.detail);
+    BOOST_TEST(note_has(no_upstream, "f'(Z) alone"), no_upstream.detail);
+    // The reference's derivative is a right answer.
+    const ex::Verdict reference = ch03::check_activation_delta(except(cnnlab::Activation::identity, [](double) { return 1.0; }));
+    BOOST_TEST((reference.status == ex::Status::right), reference.detail);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

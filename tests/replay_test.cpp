@@ -1,11 +1,13 @@
-// Case files and replay: the golden SciPy vectors of Chapter 1 and PyTorch vectors of Chapter 2 run
-// through cnnlab's optimized ops, the reader/writer round trip, and corrupt files reported per case.
+// Case files and replay: the golden SciPy vectors of Chapter 1 and PyTorch vectors of Chapters 2 and 3
+// (layers, and their gradients by autograd) run through cnnlab's optimized ops, the reader/writer round
+// trip, and corrupt files reported per case.
 #define BOOST_TEST_MODULE replay
 #include <boost/test/unit_test.hpp>
 
 #include "chapters/ch00_foundation/case_file.hpp"
 #include "chapters/ch01_convolution/convolution.hpp"
 #include "chapters/ch02_layers/layer.hpp"
+#include "chapters/ch03_gradients/backward.hpp"
 #include "tests/check_close.hpp"
 
 #include <cmath>
@@ -20,6 +22,7 @@ namespace {
 
 const char* const golden_path = CNNLAB_SOURCE_DIR "/data/golden/ch01_single_channel.cases";
 const char* const golden_layers_path = CNNLAB_SOURCE_DIR "/data/golden/ch02_layers.cases";
+const char* const golden_gradients_path = CNNLAB_SOURCE_DIR "/data/golden/ch03_gradients.cases";
 
 // The problem of an entry, or "" (Boost.Test evaluates a message even when the check passes).
 std::string problem_of(const cases::ReadEntry& e) { return e.problem ? e.problem->what() : ""; }
@@ -249,6 +252,120 @@ BOOST_AUTO_TEST_CASE(pytorch_same_padding_is_cnnlabs_rule) {
         }
     }
     BOOST_TEST(odd_totals >= 6);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Chapter 3: y and the gradients gx, gw, gb of sum(gy ⊙ y) by PyTorch autograd, data/golden/ch03_gradients.cases.
+BOOST_AUTO_TEST_SUITE(golden_gradients)
+
+namespace {
+// The Conv2dOptions a 2-D golden case describes (conv2d: symmetric `padding`; conv2d_same: the
+// recorded pad_before/pad_after, else Mode::same), written out here apart from run_case's parsing.
+cnnlab::Conv2dOptions options_2d(const cases::Case& c) {
+    const auto pair = [&](const std::string& key, std::size_t fallback) {
+        const auto it = c.params.find(key);
+        return it == c.params.end() ? std::pair{fallback, fallback} : std::pair{std::size_t(it->second[0]), std::size_t(it->second[1])};
+    };
+    cnnlab::Conv2dOptions options;
+    const auto [stride_h, stride_w] = pair("stride", 1);
+    const auto [dilation_h, dilation_w] = pair("dilation", 1);
+    options.stride = {stride_h, stride_w};
+    options.dilation = {dilation_h, dilation_w};
+    options.groups = c.params.contains("groups") ? std::size_t(c.params.at("groups")[0]) : 1;
+    if (c.op == "conv2d") {
+        const auto [pad_h, pad_w] = pair("padding", 0);
+        options.padding = cnnlab::Sides2::symmetric(pad_h, pad_w);
+    } else if (c.params.contains("pad_before")) {
+        const auto [top, left] = pair("pad_before", 0);
+        const auto [bottom, right] = pair("pad_after", 0);
+        options.padding = cnnlab::Sides2{{top, bottom}, {left, right}};
+    } else {
+        options.padding = cnnlab::Mode::same;
+    }
+    return options;
+}
+
+cnnlab::Tensor4<double> tensor4(const cases::Tensor& t) {
+    return cnnlab::Tensor4<double>::from_row_major({t.dims[0], t.dims[1], t.dims[2], t.dims[3]}, t.values);
+}
+}  // namespace
+
+// run_case on every case: y, gx, gw and (exactly for the bias cases) gb within 1e-12 of PyTorch.
+// The inputs are multiples of 1/8, so PyTorch's values are exact and only Winograd (non-dyadic
+// transform constants) may differ, by rounding.
+BOOST_AUTO_TEST_CASE(every_gradient_case_agrees_with_pytorch) {
+    const std::vector<cases::Case> all = golden_cases(golden_gradients_path);
+    BOOST_TEST(all.size() >= 30u);
+    std::map<std::string, int> per_op;
+    std::map<std::string, double> worst;
+    for (const cases::Case& c : all) {
+        ++per_op[c.op];
+        const cases::Case result = cases::run_case(c);
+        BOOST_TEST_CONTEXT("case " << c.id) {
+            BOOST_TEST_REQUIRE(c.tensors.contains("gy"));
+            BOOST_TEST_REQUIRE(result.error.empty(), result.error);
+            BOOST_TEST(result.tensors.contains("gb") == c.tensors.contains("b"));
+            for (const char* name : {"y", "gx", "gw", "gb"}) {
+                if (!c.tensors.contains(name)) continue;
+                BOOST_TEST_REQUIRE(result.tensors.contains(name), name);
+                const double e = max_error(result.tensors.at(name), c.tensors.at(name));
+                BOOST_TEST(e < 1e-12, name << ": max |Δ| = " << e);
+                worst[name] = std::max(worst[name], e);
+            }
+        }
+    }
+    for (const auto& [name, e] : worst) BOOST_TEST_MESSAGE("ch03 golden: max |Δ" << name << "| = " << e);
+    BOOST_TEST(per_op["conv2d"] >= 15);
+    BOOST_TEST(per_op["conv2d_same"] >= 6);
+    BOOST_TEST(per_op["conv1d"] >= 6);
+    BOOST_TEST(per_op["conv1d_same"] >= 4);
+}
+
+// gx of every 2-D case on both input-gradient paths (GEMM + col2im always; the forward over rot180(W)
+// where it applies), and the file exercises the fast forwards the automatic path hands that to:
+// Winograd, 1×1 and depthwise. gw on im2col + GEMM always and on Winograd F(3×3, 4×4) where the
+// forward's Winograd applies.
+BOOST_AUTO_TEST_CASE(every_backward_path_agrees_with_pytorch) {
+    using cnnlab::BackwardInputAlgorithm;
+    using cnnlab::BackwardWeightAlgorithm;
+    std::map<cnnlab::LayerAlgorithm, int> rotated_paths;
+    int rotated_runs = 0, runs = 0, winograd_weight_runs = 0;
+    for (const cases::Case& c : golden_cases(golden_gradients_path)) {
+        if (c.op != "conv2d" && c.op != "conv2d_same") continue;
+        const cnnlab::Tensor4<double> x = tensor4(c.tensors.at("x")), w = tensor4(c.tensors.at("w")), gy = tensor4(c.tensors.at("gy"));
+        const cnnlab::Conv2dOptions options = options_2d(c);
+        const cnnlab::LayerGeometry g = cnnlab::resolve_conv2d_layer(c.id, x.shape(), w.shape(), 0, options);
+        const cnnlab::RotatedForward rotated = cnnlab::rotated_forward_of(g);
+        if (rotated.applies) {
+            const cnnlab::Shape4 rotated_weight{g.input.c, g.out_per_group(), g.weight.h, g.weight.w};
+            ++rotated_paths[cnnlab::choose_layer_algorithm<double>(
+                cnnlab::resolve_conv2d_layer(c.id, g.output, rotated_weight, 0, rotated.options))];
+        }
+        for (BackwardInputAlgorithm algorithm : {BackwardInputAlgorithm::gemm_col2im, BackwardInputAlgorithm::rotated_forward}) {
+            if (algorithm == BackwardInputAlgorithm::rotated_forward && !rotated.applies) continue;
+            const cases::Tensor gx = {c.tensors.at("x").dims,
+                                      cnnlab::conv2d_layer_backward_input(w, gy, x.shape(), options, algorithm).to_row_major()};
+            const double e = max_error(gx, c.tensors.at("gx"));
+            BOOST_TEST(e < 1e-12, c.id << " " << cnnlab::backward_input_algorithm_name(algorithm) << ": max |Δgx| = " << e);
+            ++(algorithm == BackwardInputAlgorithm::rotated_forward ? rotated_runs : runs);
+        }
+        for (BackwardWeightAlgorithm algorithm : {BackwardWeightAlgorithm::im2col_gemm, BackwardWeightAlgorithm::winograd_f4x4_3x3}) {
+            const bool winograd = algorithm == BackwardWeightAlgorithm::winograd_f4x4_3x3;
+            if (winograd && !cnnlab::layer_algorithm_applies(cnnlab::LayerAlgorithm::winograd_f4x4_3x3, g)) continue;
+            const cases::Tensor gw = {c.tensors.at("w").dims,
+                                      cnnlab::conv2d_layer_backward_weight(x, gy, w.shape(), options, algorithm).to_row_major()};
+            const double e = max_error(gw, c.tensors.at("gw"));
+            BOOST_TEST(e < 1e-12, c.id << " " << cnnlab::backward_weight_algorithm_name(algorithm) << ": max |Δgw| = " << e);
+            winograd_weight_runs += winograd;
+        }
+    }
+    BOOST_TEST(runs >= 25);
+    BOOST_TEST(rotated_runs >= 12);
+    BOOST_TEST(winograd_weight_runs >= 3);
+    BOOST_TEST(rotated_paths[cnnlab::LayerAlgorithm::winograd_f4x4_3x3] >= 3);
+    BOOST_TEST(rotated_paths[cnnlab::LayerAlgorithm::gemm_1x1] >= 1);
+    BOOST_TEST(rotated_paths[cnnlab::LayerAlgorithm::depthwise_direct] >= 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -522,6 +639,31 @@ BOOST_AUTO_TEST_CASE(bad_layer_file_refuses_one_case_and_runs_the_next) {
     BOOST_TEST_REQUIRE(result.error.empty(), result.error);
     BOOST_TEST(result.tensors.at("y").bitwise_equal(entries[1].value.tensors.at("y")));
     BOOST_TEST(result.tensors.at("y").values == (std::vector<double>{9, 9}), boost::test_tools::per_element());
+}
+
+// An upstream gradient of the wrong shape is refused on its own case, naming the case's op and both
+// shapes; the next case still runs and gets its hand-computed gradients (x = 1..5, w = [1, −1],
+// stride 2, bias 10, gy = [1, 2]: gx = [1, −1, 2, −2, 0], gw = [1·1 + 2·3, 1·2 + 2·4], gb = 1 + 2).
+BOOST_AUTO_TEST_CASE(wrong_gradient_shape_refuses_one_case_and_runs_the_next) {
+    const auto entries = cases::read_case_file(CNNLAB_SOURCE_DIR "/tests/data/ch03_bad_gradient.cases");
+    BOOST_TEST_REQUIRE(entries.size() == 3u);
+    for (const auto& e : entries) BOOST_TEST_REQUIRE(e.ok(), problem_of(e));
+    BOOST_TEST(cases::run_case(entries[0].value).error ==
+               "conv2d: dY is 1×2×3×3 but the forward's output is 1×2×2×2 (x 1×1×3×3, w 2×1×2×2, groups 1): "
+               "dY must have the shape of the forward's output");
+    BOOST_TEST(contains(cases::run_case(entries[1].value).error, "conv1d (held as N×C×1×L): dY is 1×1×1×3 but the forward's output is 1×1×1×2"));
+    const cases::Case result = cases::run_case(entries[2].value);
+    BOOST_TEST_REQUIRE(result.error.empty(), result.error);
+    for (const char* name : {"y", "gx", "gw", "gb"})
+        BOOST_TEST(result.tensors.at(name).bitwise_equal(entries[2].value.tensors.at(name)), name);
+    BOOST_TEST(result.tensors.at("gw").values == (std::vector<double>{7, 10}), boost::test_tools::per_element());
+
+    // A gy of the wrong rank is the data_error of any layer tensor; without gy there are no gradients.
+    cases::Case c = entries[2].value;
+    c.tensors["gy"] = {{1, 2}, {1, 2}};
+    BOOST_TEST(cases::run_case(c).error == "conv1d: tensor gy must have 3 dimensions (N C_out L_out) but has 2 (1×2)");
+    c.tensors.erase("gy");
+    BOOST_TEST(cases::run_case(c).tensors.size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(later_chapters_can_add_ops) {

@@ -169,7 +169,7 @@ void add_layer_claims(Registry& r) {
            }});
     r.add({"ch03.layer-dX", 3,
            R"(\frac{\partial\mathcal{L}}{\partial X^{(l-1,d)}}=\sum_{p=1}^{P}\mathrm{rot180}\big(W^{(l,p,d)}\big)\,\tilde{\otimes}\,\delta^{(l,p)})",
-           "nndl §5.3.2; 003 §5.3.1 卷积层 (the sum before f′)", [] {
+           "nndl §5.3.1 (the sum before f′); 003 §5.1.4(2) per channel pair", [] {
                std::mt19937 rng(304);
                Tensor x = random_tensor({1, 3, 6, 7}, rng);
                const Tensor w = random_tensor({2, 3, 3, 2}, rng);
@@ -204,7 +204,7 @@ void add_layer_claims(Registry& r) {
                                       "; vs conv2d_layer_backward_bias: ", sci(code))};
            }});
     r.add({"ch03.stride-dilation-swap", 3,
-           R"(\frac{\partial f}{\partial w_{uv}}=\sum_{i,j}\delta_{ij}\,x_{is_h+ud_h-p_t,\;js_w+vd_w-p_l}=\Big[\delta\otimes_{\,p,\ \text{stride }d,\ \text{dilation }s}X\Big]_{u<U,\,v<V})",
+           R"(\frac{\partial f}{\partial w_{uv}}=\sum_{i,j}\delta_{ij}\,x_{is_h+ud_h-p_t,\;js_w+vd_w-p_l}=\Big[\delta\otimes_{\,p,\ \text{stride }d,\ \text{dilation }s}X\Big]_{u\lt U,\,v\lt V})",
            "nndl §5.3 generalised (stride 步长, dilation 空洞); 003 §5.1.4(2)", [] {
                // δ is the kernel: dilated by the forward's stride, stepped by the forward's dilation,
                // over X padded as in the forward; floor division can leave outputs past U×V: cropped.
@@ -232,8 +232,9 @@ void add_layer_claims(Registry& r) {
                                                 .dilation = {g.rows.stride, g.cols.stride}});
                    const mat formula = swapped.submat(0, 0, s.kernel_rows - 1, s.kernel_cols - 1);
                    fd = std::max(fd, gradient_error([&] { return inner(delta, ref::xcorr2d(x, w, c.options)); }, values(w), values(formula)));
-                   reference = std::max(reference, relative_difference(formula, ref::xcorr2d_backward_weight(x, delta, s.kernel_rows, s.kernel_cols, c.options)));
-                   code = std::max(code, relative_difference(formula, xcorr2d_backward_weight(x, delta, s.kernel_rows, s.kernel_cols, c.options)));
+                   const std::size_t u = s.kernel_rows, v = s.kernel_cols;
+                   reference = std::max(reference, relative_difference(formula, ref::xcorr2d_backward_weight(x, delta, u, v, c.options)));
+                   code = std::max(code, relative_difference(formula, xcorr2d_backward_weight(x, delta, u, v, c.options)));
                }
                return Measurement{std::max({fd, reference, code}), finite_difference_tolerance,
                                   str("xcorr2d(X, δ, {p, stride d, dilation s}) cropped to U×V, 4 geometries (s, d up to 3): vs central "
@@ -276,7 +277,7 @@ void add_layer_claims(Registry& r) {
            }});
     r.add({"ch03.conv-kernel-gradient-rotated", 3,
            R"(Y=W*X=\mathrm{rot180}(W)\otimes X:\ \ \frac{\partial f}{\partial W}=\mathrm{rot180}\Big(\frac{\partial f}{\partial Y}\otimes X\Big),\ \ \frac{\partial f}{\partial X}=W\,\tilde{\otimes}\,\frac{\partial f}{\partial Y})",
-           "nndl §5.1.4 (卷积 vs 互相关); 003 §5.1.2, §5.1.4(2)", [] {
+           "nndl §5.1.2, §5.1.4; 003 §5.1.2 互相关, §5.1.4(2)", [] {
                std::mt19937 rng(308);
                double fd = 0, code = 0, unrotated = 0;
                for (const PlaneShape& s : plane_shapes) {
@@ -300,8 +301,8 @@ void add_layer_claims(Registry& r) {
 
 void add_activation_claims(Registry& r) {
     r.add({"ch03.activation-derivatives", 3,
-           R"(\mathrm{ReLU}'(z)=[z>0],\ \ \mathrm{LeakyReLU}'(z)=\begin{cases}1&z>0\\\gamma&z<0\end{cases},\ \ \sigma'=\sigma(1-\sigma),\ \ \tanh'=1-\tanh^2)",
-           "nndl §4.3; 003 §5.3.1 (f′_l); 000 §2 激活层", [] {
+           R"(\mathrm{ReLU}'(z)=[z\gt 0],\ \ \mathrm{LeakyReLU}'(z)=\begin{cases}1&z\gt 0\\\gamma&z\lt 0\end{cases},\ \ \sigma'=\sigma(1-\sigma),\ \ \tanh'=1-\tanh^2)",
+           "nndl §4.1; 003 §5.3.1 (f′_l); 000 §2 激活层", [] {
                // Points |z| ≥ 0.1, so no central difference straddles ReLU's kink; f from the scalar
                // definitions of reference/layers.hpp, f′ from cnnlab's activation_backward.
                std::mt19937 rng(309);
@@ -400,7 +401,7 @@ struct TwoLayerNet {
 void add_backpropagation_claims(Registry& r) {
     r.add({"ch03.delta-recursion", 3,
            R"(\delta^{(l-1,d)}=f'_{l-1}\big(Z^{(l-1,d)}\big)\odot\sum_{p=1}^{P}\mathrm{rot180}\big(W^{(l,p,d)}\big)\,\tilde{\otimes}\,\delta^{(l,p)})",
-           "003 §5.3.1 卷积层; nndl (5.39), the formula 003 ex 5-7 cites", [] {
+           "003 §5.3.1 卷积层; nndl (5.39), as 003 ex 5-7 cites it", [] {
                std::mt19937 rng(310);
                // A valid layer l (D = 2 → P = 3) for the formula exactly as written, and a same-size
                // layer (D = P = 2, padding 1) where the note's up() formula can be evaluated.
@@ -450,7 +451,7 @@ void add_backpropagation_claims(Registry& r) {
 
 void add_optimized_claim(Registry& r) {
     r.add({"ch03.optimized-equals-reference", 3,
-           R"(\texttt{conv2d\_layer\_backward\_\{input,weight,bias\}}_{\mathrm{path}}=\texttt{ref::}\dots)",
+           R"(\frac{\partial f}{\partial\{X,W,b\}}\Big|_{\text{gemm+col2im, rotated forward}}=\frac{\partial f}{\partial\{X,W,b\}}\Big|_{\texttt{ref::}})",
            "GUIDE §5 (each operation written twice)", [] {
                struct Case {
                    Shape4 input, weight;

@@ -106,6 +106,8 @@ const Registry& all_exercises();
 void register_ch01_exercises(Registry& registry);
 /// Chapter 2's registration (exercises/ch02/ch02_checks.cpp).
 void register_ch02_exercises(Registry& registry);
+/// Chapter 3's registration (exercises/ch03/ch03_checks.cpp).
+void register_ch03_exercises(Registry& registry);
 
 /// An exercise with its verdict.
 struct Result {

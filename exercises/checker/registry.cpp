@@ -72,6 +72,7 @@ const Registry& all_exercises() {
         Registry r;
         register_ch01_exercises(r);
         register_ch02_exercises(r);
+        register_ch03_exercises(r);
         return r;
     }();
     return registry;

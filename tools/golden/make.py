@@ -2,8 +2,9 @@
 """Golden test vectors for cnnlab, made with SciPy and PyTorch in float64.
 
 Usage (Debian's python3 with python3-scipy, python3-numpy and python3-torch):
-    /usr/bin/python3 tools/golden/make.py [OUT_DIR]      # writes OUT_DIR/ch01_single_channel.cases (SciPy)
-                                                          # and OUT_DIR/ch02_layers.cases (PyTorch, layers.py)
+    /usr/bin/python3 tools/golden/make.py [OUT_DIR]      # writes OUT_DIR/ch01_single_channel.cases (SciPy),
+                                                          # OUT_DIR/ch02_layers.cases (PyTorch, layers.py)
+                                                          # and OUT_DIR/ch03_gradients.cases (PyTorch autograd)
                                                           # (default: data/golden beside this script's repo)
     /usr/bin/python3 tools/golden/make.py compare RESULTS [CASES]
                                                           # compares the `y` of a results file with the golden one
@@ -14,7 +15,7 @@ with %.17g, and the inputs come from fixed seeds, so running the script again re
 for byte (with the same library versions).
 
 This part of the script makes the Chapter 1 (single-channel) cases with SciPy; layers.py makes the
-Chapter 2 layer cases with PyTorch.
+Chapter 2 layer cases and the Chapter 3 gradient cases with PyTorch.
 
 For every case that carries `pad_before`/`pad_after`, the script finds those paddings empirically: it pads
 the input with every per-side combination of zeros and keeps the one for which a valid-mode
@@ -256,6 +257,10 @@ def main(argv):
     for (spatial, kernel, dilation), pads in sorted(lb.centring.items()):
         print(f"  {spatial}-D kernel {'x'.join(map(str, kernel)):4s} dilation {'x'.join(map(str, dilation)):4s} "
               f"pads {pads}")
+
+    gb = layers.build_gradient_cases()
+    write_cases(os.path.join(out_dir, layers.GRADIENTS_FILE), gb.cases,
+                f"PyTorch {layers.torch.__version__} autograd, NumPy {np.__version__}")
     return 0
 
 

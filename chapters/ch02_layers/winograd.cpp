@@ -55,10 +55,6 @@
 namespace cnnlab::detail {
 namespace {
 
-/// Tiles per block aimed at (see the file comment; measured on 256 → 256 channels, 56×56 and
-/// 100×100: 96 to 384 run equally fast within the noise).
-constexpr std::size_t block_tiles_target = 192;
-
 /// The whole computation for one m and element type.
 template <std::size_t M, class T>
 class WinogradLayer {
@@ -178,22 +174,7 @@ private:
 
     /// U[ξ](t, c) = (Bᵀ d_{t,c} B)_ξ for input channel c and the block's tiles.
     void transform_inputs(const Block& block, std::size_t c) const {
-        const std::size_t rows = block.rows;
-        alignas(64) T d[points * L];
-        alignas(64) T half[points * L];
-        alignas(64) T tail[points * L];
-        const std::size_t xi_stride = rows * c_in_;  // from U[ξ] to U[ξ+1]
-        for (std::size_t t0 = 0; t0 < rows; t0 += L) {
-            const std::size_t valid = std::min(L, rows - t0);
-            gather_tiles<alpha, L>(x_, places_ + block.first + t0, valid, c, d);
-            T* const target = block.u + c * rows + t0;
-            if (valid == L) {
-                transform_2d<alpha, alpha, L>(Tf::BT, d, L, half, target, xi_stride);
-            } else {
-                transform_2d<alpha, alpha, L>(Tf::BT, d, L, half, tail, L);
-                copy_lanes<L>(tail, points, valid, target, xi_stride);
-            }
-        }
+        transform_input_tiles<M>(x_, places_ + block.first, block.rows, c, block.u);
     }
 
     /// M[ξ] = U[ξ] · V[ξ] for the block's tiles: one GEMM written straight into M[ξ].

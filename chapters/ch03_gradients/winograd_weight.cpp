@@ -33,9 +33,6 @@
 namespace cnnlab::detail {
 namespace {
 
-/// Tiles per block, as the forward (chapters/ch02_layers/winograd.cpp).
-constexpr std::size_t block_tiles_target = 192;
-
 template <class T>
 class WinogradWeightGradient {
     using Tf = Transforms<4>;
@@ -127,21 +124,7 @@ private:
 
     /// U[ξ](t, c) = (Bᵀ d_{t,c} B)_ξ for input channel c: the forward's input transform.
     void transform_inputs(const Block& block, std::size_t first, std::size_t rows, std::size_t c) const {
-        alignas(64) T d[points * L];
-        alignas(64) T half[points * L];
-        alignas(64) T tail[points * L];
-        const std::size_t xi_stride = rows * c_in_;
-        for (std::size_t t0 = 0; t0 < rows; t0 += L) {
-            const std::size_t valid = std::min(L, rows - t0);
-            gather_tiles<alpha, L>(x_, places_.data() + first + t0, valid, c, d);
-            T* const target = block.u + c * rows + t0;
-            if (valid == L) {
-                transform_2d<alpha, alpha, L>(Tf::BT, d, L, half, target, xi_stride);
-            } else {
-                transform_2d<alpha, alpha, L>(Tf::BT, d, L, half, tail, L);
-                copy_lanes<L>(tail, points, valid, target, xi_stride);
-            }
-        }
+        transform_input_tiles<M>(x_, places_.data() + first, rows, c, block.u);
     }
 
     /// M[ξ] += U[ξ]ᵀ · D[ξ]: one GEMM with β = 1 into this thread's sum.

@@ -41,5 +41,8 @@ private:
 };
 
 /// Benchmarks are named "group/path[/threads]": the summary compares paths within a group with
-/// the path called "reference" and with the group "sgemm-ceiling" at the same thread count.
+/// the path called "reference" and with the group "sgemm-ceiling" at the same thread count. A
+/// group timing several passes of one layer (Chapter 3) names its references "reference/PASS" and
+/// its paths "PASS/...": a path is compared with the reference of its pass, and its time with the
+/// group's "forward/automatic" at the same thread count.
 }  // namespace cnnlab::bench

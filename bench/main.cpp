@@ -1,6 +1,7 @@
 // cnnlab_bench: runs the registered benchmarks, then prints a summary per group: GFLOP/s, the
-// speed-up over the naive reference, and the fractions of the OpenBLAS sgemm ceiling measured in
-// the same run and of the nominal FMA peak, both at the row's thread count (1 or 2).
+// speed-up over the naive reference, the time over the same layer's forward (Chapter 3's backward
+// passes), and the fractions of the OpenBLAS sgemm ceiling measured in the same run and of the
+// nominal FMA peak, both at the row's thread count (1 or 2).
 #include "bench/bench_support.hpp"
 #include "chapters/ch00_foundation/blas.hpp"
 
@@ -102,6 +103,23 @@ bool natural_less(const std::string& a, const std::string& b) {
     return a.size() - i < b.size() - j;
 }
 
+/// The first '/'-separated part of a path: "input" for "input/gemm_col2im/1".
+std::string first_part(const std::string& path) { return path.substr(0, path.find('/')); }
+
+/// The naive reference a row is compared with: a group holding several passes names its
+/// references "reference/PASS" (Chapter 3: reference/input, reference/weight), and a row whose path
+/// starts with "PASS/" is compared with that one; otherwise with the group's plain "reference".
+/// Keys: "group/PASS" and "group/" (plain).
+std::string reference_key(const Row& r) {
+    const std::string prefix = "reference/";
+    if (r.path.rfind(prefix, 0) == 0) return r.group + "/" + r.path.substr(prefix.size());
+    if (r.path == "reference") return r.group + "/";
+    return r.group + "/" + first_part(r.path);
+}
+
+/// The forward a row's time is compared with: the group's "forward/automatic" at the same thread count.
+std::string forward_key(const std::string& group, int threads) { return group + "/" + std::to_string(threads); }
+
 /// Groups in natural order, the reference first within a group, then the paths in natural order
 /// (random interleaving reports the runs in any order).
 bool summary_order(const Row& a, const Row& b) {
@@ -115,33 +133,46 @@ void print_summary(std::vector<Row> rows) {
     if (rows.empty()) return;  // e.g. --benchmark_list_tests
     std::sort(rows.begin(), rows.end(), summary_order);
     std::map<int, double> ceiling;  // threads → GFLOP/s
-    std::map<std::string, double> reference;
+    std::map<std::string, double> reference;  // reference_key → GFLOP/s
+    std::map<std::string, double> forward;    // forward_key → GFLOP/s
     for (const Row& r : rows) {
         if (r.group == "sgemm-ceiling") ceiling[r.threads] = r.gflops;
-        if (r.path.rfind("reference", 0) == 0) reference[r.group] = r.gflops;
+        if (r.path.rfind("reference", 0) == 0) reference[reference_key(r)] = r.gflops;
+        if (r.path.rfind("forward/automatic", 0) == 0) forward[forward_key(r.group, r.threads)] = r.gflops;
     }
     // Benchmarks that set no thread count run with OpenMP's default (all cores unless OMP_NUM_THREADS).
     const int default_threads = omp_get_max_threads();
     std::printf("\nsummary: GFLOP/s (direct-convolution FLOPs, whatever the path computes), × the naive reference\n"
-                "(single-threaded), and fractions of the sgemm ceiling and of the FMA peak at the row's thread count\n");
+                "(single-threaded; of the same pass: input/* against reference/input), and fractions of the sgemm\n"
+                "ceiling and of the FMA peak at the row's thread count. t / fwd: the row's time over that of the\n"
+                "group's forward/automatic at the same thread count (a backward pass counts the forward's FLOPs)\n");
     std::printf("  (best of the repetitions when --benchmark_repetitions is given)\n");
     std::printf("  OpenBLAS core: %s\n", cnnlab::blas_core_name().c_str());
     for (const auto& [threads, g] : ceiling) std::printf("  sgemm ceiling, %d thread(s): %.1f GFLOP/s\n", threads, g);
     std::printf("  FP32 FMA peak (nominal, bench_support.hpp): %.0f GFLOP/s per core\n", cnnlab::bench::fma_peak_gflops_per_core);
-    std::printf("  %-26s %-24s %7s %10s %10s %10s %10s\n", "group", "path", "threads", "GFLOP/s", "× naive", "of sgemm",
-                "of peak");
+    std::printf("  %-26s %-28s %7s %10s %10s %8s %10s %10s\n", "group", "path", "threads", "GFLOP/s", "× naive", "t / fwd",
+                "of sgemm", "of peak");
     for (const Row& r : rows) {
         if (r.group == "sgemm-ceiling") continue;
         const int threads = r.threads > 0 ? r.threads : default_threads;
         const std::string shown = r.threads > 0 ? std::to_string(threads) : "(" + std::to_string(threads) + ")";
-        const double naive = reference.count(r.group) ? reference[r.group] : 0;
+        const bool naive_row = r.path.rfind("reference", 0) == 0;
+        std::string key = reference_key(r);
+        if (!reference.count(key)) key = r.group + "/";  // no reference of this pass: the plain one
+        const double naive = reference.count(key) ? reference[key] : 0;
+        // Same FLOPs, so the time ratio is the inverse GFLOP/s ratio; the single-threaded naive
+        // rows have no forward of their own size to compare with.
+        const std::string fwd = forward_key(r.group, threads);
+        const double forward_gflops = !naive_row && forward.count(fwd) ? forward[fwd] : 0;
         const double sgemm = ceiling.count(threads) ? ceiling[threads] : 0;
         const double peak = threads * cnnlab::bench::fma_peak_gflops_per_core;
-        std::printf("  %-26s %-24s %7s %10.2f %10s %10s %10s\n", r.group.c_str(), r.path.c_str(), shown.c_str(),
-                    r.gflops, ratio(r.gflops, naive, "%.1f").c_str(), ratio(100 * r.gflops, sgemm, "%.1f%%").c_str(),
-                    ratio(100 * r.gflops, peak, "%.1f%%").c_str());
+        std::printf("  %-26s %-28s %7s %10.2f %10s %8s %10s %10s\n", r.group.c_str(), r.path.c_str(), shown.c_str(),
+                    r.gflops, ratio(r.gflops, naive, "%.1f").c_str(),
+                    forward_gflops > 0 ? ratio(forward_gflops, r.gflops, "%.2f").c_str() : "-",
+                    ratio(100 * r.gflops, sgemm, "%.1f%%").c_str(), ratio(100 * r.gflops, peak, "%.1f%%").c_str());
     }
-    std::printf("  (n): the benchmark sets no thread count; OpenMP's default n is assumed. -: not measured in this run.\n");
+    std::printf("  (n): the benchmark sets no thread count; OpenMP's default n is assumed. -: not measured in this run\n"
+                "  (t / fwd: the group has no forward/automatic, or the row is a naive reference).\n");
 }
 
 /// --summary_csv=FILE: the summary's rows as `group,path,threads,gflops` (the format of

@@ -346,3 +346,28 @@ BOOST_AUTO_TEST_CASE(activation_backward_matches_the_reference) {
                                      "must have the shape of Z";
                           });
 }
+
+BOOST_AUTO_TEST_CASE(arguments_that_do_not_match_the_forward_are_refused) {
+    // The backward gets the forward's shapes; ones that could not have made a forward are refused
+    // by the same check as the forward's, named after the backward.
+    const Tensor4<double> w(Shape4{4, 2, 3, 3}), dy(Shape4{1, 4, 3, 3});
+    BOOST_CHECK_EXCEPTION(conv2d_layer_backward_input(w, dy, {1, 3, 5, 5}), shape_error, [](const shape_error& e) {
+        return std::string(e.what()).starts_with("conv2d_layer_backward_input: input has 3 channels but weight expects 2");
+    });
+    BOOST_CHECK_EXCEPTION(conv2d_layer_backward_weight(Tensor4<double>({1, 2, 5, 5}), dy, {4, 2, 3, 3}, {.groups = 3}),
+                          shape_error, [](const shape_error& e) {
+                              return std::string(e.what()).find("conv2d_layer_backward_weight") == 0 &&
+                                     std::string(e.what()).find("groups") != std::string::npos;
+                          });
+    BOOST_CHECK_EXCEPTION(conv2d_layer_backward_input(w, dy, {1, 2, 5, 5}, {.stride = {0, 1}}), argument_error,
+                          [](const argument_error& e) {
+                              return std::string(e.what()).starts_with("conv2d_layer_backward_input") &&
+                                     std::string(e.what()).find("stride") != std::string::npos;
+                          });
+    // A kernel larger than the (unpadded) input: no forward exists, so no backward either.
+    BOOST_CHECK_THROW(conv2d_layer_backward_weight(Tensor4<double>({1, 2, 2, 2}), Tensor4<double>({1, 4, 1, 1}),
+                                                   w.shape()),
+                      shape_error);
+    BOOST_CHECK_EXCEPTION(xcorr2d_backward_weight(arma::mat(2, 2), arma::mat(1, 1), 3, 3), shape_error,
+                          [](const shape_error& e) { return std::string(e.what()).starts_with("xcorr2d_backward_weight"); });
+}

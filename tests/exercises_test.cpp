@@ -7,13 +7,16 @@
 #include "chapters/ch01_convolution/convolution.hpp"
 #include "chapters/ch03_gradients/backward.hpp"
 #include "chapters/ch03_gradients/gradient_check.hpp"
+#include "chapters/ch04_pooling/pooling.hpp"
 #include "exercises/ch01/ch01_checks.hpp"
 #include "exercises/ch02/ch02_checks.hpp"
 #include "exercises/ch03/ch03_checks.hpp"
+#include "exercises/ch04/ch04_checks.hpp"
 #include "exercises/checker/compare.hpp"
 #include "exercises/checker/report.hpp"
 #include "reference/convolution.hpp"
 #include "reference/gradients.hpp"
+#include "reference/pooling.hpp"
 
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
@@ -29,6 +32,7 @@ namespace ex = cnnlab::exercises;
 namespace ch01 = cnnlab::exercises::ch01;
 namespace ch02 = cnnlab::exercises::ch02;
 namespace ch03 = cnnlab::exercises::ch03;
+namespace ch04 = cnnlab::exercises::ch04;
 
 namespace {
 
@@ -60,7 +64,7 @@ BOOST_AUTO_TEST_SUITE(solutions)
 
 BOOST_AUTO_TEST_CASE(every_exercise_is_right_with_the_solutions) {
     const ex::Registry& registry = ex::all_exercises();
-    BOOST_TEST(registry.exercises().size() == 28u);  // 11 in Chapter 1, 8 in Chapter 2, 9 in Chapter 3
+    BOOST_TEST(registry.exercises().size() == 38u);  // 11 in Chapter 1, 8 in Chapter 2, 9 in Chapter 3, 10 in Chapter 4
     for (const ex::Result& r : ex::run_exercises(registry.select("")))
         BOOST_TEST((r.verdict.status == ex::Status::right), r.exercise->id << ": " << ex::status_name(r.verdict.status) << " — " << r.verdict.detail);
 }
@@ -77,7 +81,7 @@ BOOST_AUTO_TEST_CASE(every_exercise_has_a_hint_a_function_and_a_unique_id) {
 BOOST_AUTO_TEST_CASE(solutions_report_exits_zero) {
     std::ostringstream out;
     BOOST_TEST(ex::run_check(out, "", /*require_all=*/true) == 0);
-    BOOST_TEST(out.str().find("28 exercises: 28 right, 0 wrong, 0 errors, 0 not attempted") != std::string::npos, out.str());
+    BOOST_TEST(out.str().find("38 exercises: 38 right, 0 wrong, 0 errors, 0 not attempted") != std::string::npos, out.str());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -216,10 +220,14 @@ BOOST_AUTO_TEST_CASE(exit_codes) {
 
 BOOST_AUTO_TEST_CASE(selection) {
     const ex::Registry& r = ex::all_exercises();
-    BOOST_TEST(r.select("").size() == 28u);
+    BOOST_TEST(r.select("").size() == 38u);
     BOOST_TEST(r.select("1").size() == 11u);
     BOOST_TEST(r.select("2").size() == 8u);
     BOOST_TEST(r.select("3").size() == 9u);
+    BOOST_TEST(r.select("4").size() == 10u);
+    BOOST_TEST(r.select("5-6").size() == 3u);           // 5-6.1, 5-6.2 and 5-6.3
+    BOOST_TEST(r.select("d2l-max-relu").size() == 2u);  // .1 and .2
+    BOOST_TEST(r.select("d2l-max-not-conv").size() == 1u);
     BOOST_TEST(r.select("5-7").size() == 2u);            // 5-7.1 and 5-7.2
     BOOST_TEST(r.select("impl-grad-check").size() == 2u);  // .1 and .2
     BOOST_TEST(r.select("impl-grad-input").size() == 1u);
@@ -706,6 +714,269 @@ BOOST_AUTO_TEST_CASE(activation_delta_common_mistakes) {
     // The reference's derivative is a right answer.
     const ex::Verdict reference = ch03::check_activation_delta(except(cnnlab::Activation::identity, [](double) { return 1.0; }));
     BOOST_TEST((reference.status == ex::Status::right), reference.detail);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Each chapter-4 check, fed a plausible wrong answer, must say WRONG, where, and name the slip.
+BOOST_AUTO_TEST_SUITE(chapter4_checks_reject_wrong_answers)
+
+namespace {
+
+using ch04::Real;
+
+bool note_has(const ex::Verdict& v, const std::string& words) { return mismatch_of(v).note.find(words) != std::string::npos; }
+
+bool is_right(const ex::Verdict& v) { return v.status == ex::Status::right; }
+
+/// A plane as a 1×1×H×W tensor, and the options of a pooling on it.
+cnnlab::Tensor4<double> plane_tensor(const arma::mat& x) {
+    cnnlab::Tensor4<double> t({1, 1, x.n_rows, x.n_cols});
+    t.plane(0, 0) = x;
+    return t;
+}
+
+cnnlab::Pool2dOptions pool(ex::Size2 kernel, ex::Size2 stride, ex::Size2 padding = {0, 0}, bool count_include_pad = true) {
+    return {.kernel = {kernel.rows, kernel.cols},
+            .stride = cnnlab::Step2{stride.rows, stride.cols},
+            .padding = {padding.rows, padding.cols},
+            .count_include_pad = count_include_pad};
+}
+
+/// Routes δ with Armadillo's index_max, which scans column by column: right without ties.
+arma::mat column_major_backward(const arma::mat& x, const arma::mat& dy, ex::Size2 k, ex::Size2 s) {
+    arma::mat dx(arma::size(x), arma::fill::zeros);
+    for (arma::uword i = 0; i < dy.n_rows; ++i)
+        for (arma::uword j = 0; j < dy.n_cols; ++j) {
+            const arma::mat w = x.submat(i * s.rows, j * s.cols, i * s.rows + k.rows - 1, j * s.cols + k.cols - 1);
+            const arma::uword m = w.index_max();
+            dx(i * s.rows + m % k.rows, j * s.cols + m / k.rows) += dy(i, j);
+        }
+    return dx;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(max_gradient_common_mistakes) {
+    // The mean's gradient: 1/4 everywhere instead of the one-hot at (0, 1), first seen at (0, 0).
+    const ex::Verdict mean = ch04::check_max_gradient([](const arma::mat& w) { return arma::mat(arma::size(w), arma::fill::value(1.0 / double(w.n_elem))); });
+    check_first_difference(mean, "(0, 0)", "0", "0.25");
+    BOOST_TEST(note_has(mean, "gradient of the mean"), mean.detail);
+    // The maximum's value instead of 1.
+    const ex::Verdict value = ch04::check_max_gradient([](const arma::mat& w) { return arma::mat(ch04::max_gradient(w) * w.max()); });
+    check_first_difference(value, "(0, 1)", "1", "5");
+    BOOST_TEST(note_has(value, "maximum's value"), value.detail);
+    // A 1 at every maximum: right without ties, sums to 2 at [[3,7],[7,1]].
+    const ex::Verdict every = ch04::check_max_gradient([](const arma::mat& w) { return arma::conv_to<arma::mat>::from(w == w.max()); });
+    BOOST_TEST(mismatch_of(every).quantity.find("[[3,7],[7,1]]") != std::string::npos, every.detail);
+    BOOST_TEST(mismatch_of(every).expected == "1");
+    BOOST_TEST(mismatch_of(every).got == "2");
+    BOOST_TEST(note_has(every, "tied maxima"), every.detail);
+    // Splitting the 1 over the tied maxima is a subgradient too: accepted.
+    const ex::Verdict split = ch04::check_max_gradient([](const arma::mat& w) {
+        const arma::mat mask = arma::conv_to<arma::mat>::from(w == w.max());
+        return arma::mat(mask / arma::accu(mask));
+    });
+    BOOST_TEST(is_right(split), split.detail);
+}
+
+BOOST_AUTO_TEST_CASE(argmax_choices) {
+    const ex::Verdict undefined = ch04::check_argmax_gradient_unique([] { return ch04::ArgmaxGradient::undefined; });
+    BOOST_TEST(mismatch_of(undefined).expected == ch04::choice_text(ch04::ArgmaxGradient::zero));
+    BOOST_TEST(note_has(undefined, "constant"), undefined.detail);
+    const ex::Verdict one_hot = ch04::check_argmax_gradient_unique([] { return ch04::ArgmaxGradient::one_hot; });
+    BOOST_TEST(note_has(one_hot, "gradient of max"), one_hot.detail);
+    const ex::Verdict zero_at_tie = ch04::check_argmax_gradient_at_tie([] { return ch04::ArgmaxGradient::zero; });
+    BOOST_TEST(mismatch_of(zero_at_tie).expected == ch04::choice_text(ch04::ArgmaxGradient::undefined));
+    BOOST_TEST(note_has(zero_at_tie, "1/(2h)"), zero_at_tie.detail);
+    // The right answer reports the measured quotients.
+    const ex::Verdict right = ch04::check_argmax_gradient_at_tie([] { return ch04::ArgmaxGradient::undefined; });
+    BOOST_TEST(right.detail.find("5, 500, 500000") != std::string::npos, right.detail);
+    const ex::Verdict bogus = ch04::check_argmax_gradient_unique([] { return static_cast<ch04::ArgmaxGradient>(42); });
+    BOOST_TEST(mismatch_of(bogus).got.find("not one of the choices") != std::string::npos, bogus.detail);
+}
+
+BOOST_AUTO_TEST_CASE(avg_pool_as_conv_common_mistakes) {
+    // A kernel of ones: sum pooling, 0 + 1 + 4 + 5 = 10 instead of 2.5.
+    const ex::Verdict sum = ch04::check_avg_pool_as_conv([](std::size_t c, ex::Size2 k) {
+        ch04::PoolAsConv p = ch04::avg_pool_as_conv(c, k);
+        for (std::size_t o = 0; o < c; ++o) p.weight.plane(o, 0).ones();
+        return p;
+    });
+    check_first_difference(sum, "(0, 0, 0)", "2.5", "10");
+    BOOST_TEST(note_has(sum, "sum pooling"), sum.detail);
+    // Stride 1: every window, 3×3 instead of 2×2.
+    const ex::Verdict blur = ch04::check_avg_pool_as_conv([](std::size_t c, ex::Size2 k) {
+        ch04::PoolAsConv p = ch04::avg_pool_as_conv(c, k);
+        p.options.stride = {1, 1};
+        return p;
+    });
+    BOOST_TEST(mismatch_of(blur).expected_shape == "1×1×2×2");
+    BOOST_TEST(mismatch_of(blur).got_shape == "1×1×3×3");
+    BOOST_TEST(note_has(blur, "stride"), blur.detail);
+    // groups = 1 with every tap 1/(K_h·K_w) in a C×C weight: right for one channel, sums channels for three.
+    const auto all_channels = [](std::size_t c, ex::Size2 k) {
+        cnnlab::Tensor4<double> w({c, c, k.rows, k.cols});
+        for (std::size_t o = 0; o < c; ++o)
+            for (std::size_t i = 0; i < c; ++i) w.plane(o, i).fill(1.0 / double(k.rows * k.cols));
+        return ch04::PoolAsConv{w, {.stride = {k.rows, k.cols}}};
+    };
+    const ex::Verdict mixed = ch04::check_avg_pool_as_conv(all_channels);
+    BOOST_TEST(mismatch_of(mixed).quantity.find("C = 3") != std::string::npos, mixed.detail);
+    BOOST_TEST(note_has(mixed, "groups = 1"), mixed.detail);
+    // The same C×C weight with zero kernels off the diagonal is a (non-depthwise) right answer.
+    const ex::Verdict diagonal = ch04::check_avg_pool_as_conv([](std::size_t c, ex::Size2 k) {
+        cnnlab::Tensor4<double> w({c, c, k.rows, k.cols});
+        for (std::size_t o = 0; o < c; ++o) w.plane(o, o).fill(1.0 / double(k.rows * k.cols));
+        return ch04::PoolAsConv{w, {.stride = {k.rows, k.cols}}};
+    });
+    BOOST_TEST(is_right(diagonal), diagonal.detail);
+    // A depthwise weight without groups = C: conv2d_layer refuses it, and the verdict carries its message.
+    const ex::Verdict ungrouped = ch04::check_avg_pool_as_conv([](std::size_t c, ex::Size2 k) {
+        ch04::PoolAsConv p = ch04::avg_pool_as_conv(c, k);
+        p.options.groups = 1;
+        return p;
+    });
+    BOOST_TEST(mismatch_of(ungrouped).got.find("an error: ") == 0u, ungrouped.detail);
+}
+
+BOOST_AUTO_TEST_CASE(counterexamples_that_are_not) {
+    // Maxima at the same position: max is additive there.
+    const ex::Verdict aligned = ch04::check_max_pool_counterexample([] {
+        return std::pair{arma::mat{{1, 0}, {0, 0}}, arma::mat{{2, 0}, {0, 1}}};
+    });
+    BOOST_TEST(mismatch_of(aligned).got == "equal in every element");
+    BOOST_TEST(note_has(aligned, "same position"), aligned.detail);
+    const ex::Verdict shapes = ch04::check_max_pool_counterexample([] { return std::pair{arma::mat(2, 2, arma::fill::zeros), arma::mat(2, 3, arma::fill::zeros)}; });
+    BOOST_TEST(mismatch_of(shapes).got_shape == "2×3");
+    const ex::Verdict small = ch04::check_max_pool_counterexample([] { return std::pair{arma::mat{{1, 2}}, arma::mat{{2, 1}}}; });
+    BOOST_TEST(mismatch_of(small).expected_shape == "at least 2×2");
+    // Another pair: a positive and a negative value at the same place.
+    const ex::Verdict other = ch04::check_max_pool_counterexample([] { return std::pair{arma::mat{{2, 0}, {0, 0}}, arma::mat{{-1, 0}, {0, 0}}}; });
+    BOOST_TEST(is_right(other), other.detail);
+}
+
+BOOST_AUTO_TEST_CASE(max_by_relu_common_mistakes) {
+    // ReLU(a − b) + ReLU(b − a) = |a − b|: 2 instead of 3 at (3, 1).
+    const ex::Verdict distance = ch04::check_max_by_relu([](Real a, Real b) { return relu(a - b) + relu(b - a); });
+    BOOST_TEST(mismatch_of(distance).quantity.find("(3, 1)") != std::string::npos, distance.detail);
+    BOOST_TEST(mismatch_of(distance).expected == "3");
+    BOOST_TEST(mismatch_of(distance).got == "2");
+    BOOST_TEST(note_has(distance, "|a − b|"), distance.detail);
+    // b − ReLU(b − a) is the minimum.
+    const ex::Verdict minimum = ch04::check_max_by_relu([](Real a, Real b) { return b - relu(b - a); });
+    BOOST_TEST(note_has(minimum, "min(a, b)"), minimum.detail);
+    // ReLU around the whole formula: right until both numbers are negative.
+    const ex::Verdict clipped = ch04::check_max_by_relu([](Real a, Real b) { return relu(b + relu(a - b)); });
+    BOOST_TEST(mismatch_of(clipped).quantity.find("(-1, -4)") != std::string::npos, clipped.detail);
+    BOOST_TEST(note_has(clipped, "negative"), clipped.detail);
+    // The mirrored formula a + ReLU(b − a) is right too.
+    BOOST_TEST(is_right(ch04::check_max_by_relu([](Real a, Real b) { return a + relu(b - a); })));
+}
+
+BOOST_AUTO_TEST_CASE(window_max_by_relu_that_leaves_a_cell_out) {
+    // x10 forgotten: [[1,2],[9,3]] gives 3 instead of 9.
+    const ex::Verdict forgot = ch04::check_window_max_by_relu([](Real x00, Real x01, Real, Real x11) {
+        return ch04::max_by_relu(ch04::max_by_relu(x00, x01), x11);
+    });
+    BOOST_TEST(mismatch_of(forgot).quantity.find("[[1,2],[9,3]]") != std::string::npos, forgot.detail);
+    BOOST_TEST(mismatch_of(forgot).expected == "9");
+    BOOST_TEST(mismatch_of(forgot).got == "3");
+    BOOST_TEST(note_has(forgot, "x10 never enters"), forgot.detail);
+    // A chain max(max(max(x00, x01), x10), x11) is three ReLU layers deep, and right.
+    const ex::Verdict chain = ch04::check_window_max_by_relu([](Real x00, Real x01, Real x10, Real x11) {
+        return ch04::max_by_relu(ch04::max_by_relu(ch04::max_by_relu(x00, x01), x10), x11);
+    });
+    BOOST_TEST(is_right(chain), chain.detail);
+}
+
+BOOST_AUTO_TEST_CASE(pooling_cost_common_mistakes) {
+    const auto outputs = [](std::size_t n, std::size_t c, ex::Size2 in, ex::Size2 k, ex::Size2 s, ex::Size2 p) {
+        return n * c * ((in.rows + 2 * p.rows - k.rows) / s.rows + 1) * ((in.cols + 2 * p.cols - k.cols) / s.cols + 1);
+    };
+    // K_h·K_w per window: 16 instead of 12 on the first literal.
+    const ex::Verdict taps = ch04::check_pooling_cost([&](std::size_t n, std::size_t c, ex::Size2 in, ex::Size2 k, ex::Size2 s, ex::Size2 p) {
+        const std::size_t o = outputs(n, c, in, k, s, p);
+        return ch04::PoolCost{o, o * k.rows * k.cols, o * k.rows * k.cols};
+    });
+    BOOST_TEST(mismatch_of(taps).quantity.find("comparisons") != std::string::npos, taps.detail);
+    BOOST_TEST(mismatch_of(taps).expected == "12");
+    BOOST_TEST(mismatch_of(taps).got == "16");
+    BOOST_TEST(note_has(taps, "r − 1"), taps.detail);
+    // K_h·K_w − 1 per window, padded cells included: right without padding, 32 instead of 21 on d2l's padded case.
+    const ex::Verdict padded = ch04::check_pooling_cost([&](std::size_t n, std::size_t c, ex::Size2 in, ex::Size2 k, ex::Size2 s, ex::Size2 p) {
+        const std::size_t o = outputs(n, c, in, k, s, p);
+        return ch04::PoolCost{o, o * (k.rows * k.cols - 1), o * (k.rows * k.cols - 1)};
+    });
+    BOOST_TEST(mismatch_of(padded).expected == "21");
+    BOOST_TEST(mismatch_of(padded).got == "32");
+    BOOST_TEST(note_has(padded, "padded cells"), padded.detail);
+    // The output size without padding: 1 window instead of 4.
+    const ex::Verdict unpadded = ch04::check_pooling_cost([](std::size_t n, std::size_t c, ex::Size2 in, ex::Size2 k, ex::Size2 s, ex::Size2 p) {
+        ch04::PoolCost cost = ch04::pooling_cost(n, c, in, k, s, p);
+        cost.outputs = n * c * ((in.rows - k.rows) / s.rows + 1) * ((in.cols - k.cols) / s.cols + 1);
+        return cost;
+    });
+    BOOST_TEST(mismatch_of(unpadded).quantity.find("outputs") != std::string::npos, unpadded.detail);
+    BOOST_TEST(mismatch_of(unpadded).expected == "4");
+    BOOST_TEST(mismatch_of(unpadded).got == "1");
+}
+
+BOOST_AUTO_TEST_CASE(max_pool_backward_common_mistakes) {
+    // Assigning instead of adding: the shared maximum at (2, 1) keeps the last δ, 4, instead of 10.
+    const ex::Verdict assigned = ch04::check_max_pool_backward([](const arma::mat& x, const arma::mat& dy, ex::Size2 k, ex::Size2 s) {
+        arma::mat dx(arma::size(x), arma::fill::zeros);
+        for (arma::uword i = 0; i < dy.n_rows; ++i)
+            for (arma::uword j = 0; j < dy.n_cols; ++j) {
+                arma::mat one(arma::size(dy), arma::fill::zeros);
+                one(i, j) = dy(i, j);
+                const arma::mat cell = ch04::max_pool_backward(x, one, k, s);
+                dx.elem(arma::find(cell != 0.0)) = cell.elem(arma::find(cell != 0.0));  // overwrite
+            }
+        return dx;
+    });
+    check_first_difference(assigned, "(2, 1)", "10", "4");
+    BOOST_TEST(note_has(assigned, "add (+=)"), assigned.detail);
+    // Armadillo's index_max (column-major): right until a window has a tie.
+    const ex::Verdict column_major = ch04::check_max_pool_backward(column_major_backward);
+    BOOST_TEST(mismatch_of(column_major).quantity.find("with ties") != std::string::npos, column_major.detail);
+    BOOST_TEST(note_has(column_major, "column-major"), column_major.detail);
+    // δ's shape returned.
+    const ex::Verdict small = ch04::check_max_pool_backward([](const arma::mat&, const arma::mat& dy, ex::Size2, ex::Size2) { return dy; });
+    BOOST_TEST(mismatch_of(small).got_shape == "2×2");
+    BOOST_TEST(note_has(small, "δ's shape"), small.detail);
+    // The reference's backward is a right answer.
+    const ex::Verdict reference = ch04::check_max_pool_backward([](const arma::mat& x, const arma::mat& dy, ex::Size2 k, ex::Size2 s) {
+        return cnnlab::ref::max_pool2d_backward(plane_tensor(x), plane_tensor(dy), pool(k, s)).plane_copy(0, 0);
+    });
+    BOOST_TEST(is_right(reference), reference.detail);
+}
+
+BOOST_AUTO_TEST_CASE(avg_pool_common_mistakes) {
+    // Always K_h·K_w: 10/9 instead of 10/4 = 2.5 at (0, 0) of the padded literal, count_include_pad false.
+    const ex::Verdict always = ch04::check_avg_pool([](const arma::mat& x, ex::Size2 k, ex::Size2 s, ex::Size2 p, bool) {
+        return ch04::avg_pool(x, k, s, p, true);
+    });
+    check_first_difference(always, "(0, 0)", "2.5", "1.111111111");
+    BOOST_TEST(note_has(always, "divided by K_h·K_w"), always.detail);
+    // Never K_h·K_w: 2.5 instead of 10/9 with count_include_pad true.
+    const ex::Verdict never = ch04::check_avg_pool([](const arma::mat& x, ex::Size2 k, ex::Size2 s, ex::Size2 p, bool) {
+        return ch04::avg_pool(x, k, s, p, false);
+    });
+    check_first_difference(never, "(0, 0)", "1.111111111", "2.5");
+    BOOST_TEST(note_has(never, "number of input cells"), never.detail);
+    // Padding ignored: 1×1 instead of 2×2.
+    const ex::Verdict unpadded = ch04::check_avg_pool([](const arma::mat& x, ex::Size2 k, ex::Size2 s, ex::Size2, bool include) {
+        return ch04::avg_pool(x, k, s, {0, 0}, include);
+    });
+    BOOST_TEST(mismatch_of(unpadded).expected_shape == "2×2");
+    BOOST_TEST(mismatch_of(unpadded).got_shape == "1×1");
+    BOOST_TEST(note_has(unpadded, "without padding"), unpadded.detail);
+    // cnnlab's optimized average pooling is a right answer.
+    const ex::Verdict library = ch04::check_avg_pool([](const arma::mat& x, ex::Size2 k, ex::Size2 s, ex::Size2 p, bool include) {
+        return cnnlab::avg_pool2d(plane_tensor(x), pool(k, s, p, include)).plane_copy(0, 0);
+    });
+    BOOST_TEST(is_right(library), library.detail);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

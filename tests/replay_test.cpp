@@ -1,6 +1,6 @@
-// Case files and replay: the golden SciPy vectors of Chapter 1 and PyTorch vectors of Chapters 2 and 3
-// (layers, and their gradients by autograd) run through cnnlab's optimized ops, the reader/writer round
-// trip, and corrupt files reported per case.
+// Case files and replay: the golden SciPy vectors of Chapter 1 and PyTorch vectors of Chapters 2, 3 and 4
+// (layers, their gradients by autograd, pooling forward and backward) run through cnnlab's optimized ops,
+// the reader/writer round trip, and corrupt files reported per case.
 #define BOOST_TEST_MODULE replay
 #include <boost/test/unit_test.hpp>
 
@@ -10,6 +10,7 @@
 #include "chapters/ch03_gradients/backward.hpp"
 #include "tests/check_close.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -23,6 +24,7 @@ namespace {
 const char* const golden_path = CNNLAB_SOURCE_DIR "/data/golden/ch01_single_channel.cases";
 const char* const golden_layers_path = CNNLAB_SOURCE_DIR "/data/golden/ch02_layers.cases";
 const char* const golden_gradients_path = CNNLAB_SOURCE_DIR "/data/golden/ch03_gradients.cases";
+const char* const golden_pooling_path = CNNLAB_SOURCE_DIR "/data/golden/ch04_pooling.cases";
 
 // The problem of an entry, or "" (Boost.Test evaluates a message even when the check passes).
 std::string problem_of(const cases::ReadEntry& e) { return e.problem ? e.problem->what() : ""; }
@@ -370,6 +372,116 @@ BOOST_AUTO_TEST_CASE(every_backward_path_agrees_with_pytorch) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
+// Chapter 4: PyTorch's F.max_pool2d, F.avg_pool2d, F.adaptive_avg_pool2d and their input gradients by
+// autograd, data/golden/ch04_pooling.cases.
+BOOST_AUTO_TEST_SUITE(golden_pooling)
+
+// run_case on every case: y and, for every case with a gy, gx within 1e-9 of PyTorch. The max pooling
+// inputs have no ties, so PyTorch's arg-max, and with it gx, is the only right answer.
+BOOST_AUTO_TEST_CASE(every_pooling_case_agrees_with_pytorch) {
+    const std::vector<cases::Case> all = golden_cases(golden_pooling_path);
+    BOOST_TEST(all.size() >= 30u);
+    std::map<std::string, int> per_op, with_gradient;
+    std::map<std::string, double> worst;
+    for (const cases::Case& c : all) {
+        ++per_op[c.op];
+        with_gradient[c.op] += c.tensors.contains("gy");
+        const cases::Case result = cases::run_case(c);
+        BOOST_TEST_CONTEXT("case " << c.id) {
+            BOOST_TEST_REQUIRE(result.error.empty(), result.error);
+            BOOST_TEST(result.tensors.contains("gx") == c.tensors.contains("gy"));
+            for (const char* name : {"y", "gx"}) {
+                if (!c.tensors.contains(name)) continue;
+                BOOST_TEST_REQUIRE(result.tensors.contains(name), name);
+                const double e = max_error(result.tensors.at(name), c.tensors.at(name));
+                BOOST_TEST(e < 1e-9, name << ": max |Δ| = " << e);
+                worst[c.op + " " + name] = std::max(worst[c.op + " " + name], e);
+            }
+        }
+    }
+    for (const auto& [name, e] : worst) BOOST_TEST_MESSAGE("ch04 golden: " << name << ": max |Δ| = " << e);
+    BOOST_TEST(per_op["max_pool2d"] >= 12);
+    BOOST_TEST(per_op["avg_pool2d"] >= 8);
+    BOOST_TEST(per_op["adaptive_avg_pool2d"] >= 5);
+    for (const auto& [op, n] : per_op) BOOST_TEST(with_gradient[op] >= n - 1, op << ": " << with_gradient[op] << " of " << n << " cases have a gy");
+}
+
+// The file covers what pooling must handle: batches and channels, default strides, padding,
+// dilation, ceil_mode (cut and dropped windows), divisors with and without the padding, adaptive
+// windows that do and do not divide the input, global pooling.
+BOOST_AUTO_TEST_CASE(pooling_cases_cover_the_arguments) {
+    const auto value = [](const cases::Case& c, const std::string& key, std::size_t i, long long fallback) {
+        const auto it = c.params.find(key);
+        return it == c.params.end() ? fallback : it->second[i];
+    };
+    std::map<std::string, int> count;
+    for (const cases::Case& c : golden_cases(golden_pooling_path)) {
+        const auto& x = c.tensors.at("x").dims;
+        const auto& y = c.tensors.at("y").dims;
+        count["batched, several channels"] += x[0] > 1 && x[1] > 1;
+        if (c.op == "adaptive_avg_pool2d") {
+            const bool divides = x[2] % y[2] == 0 && x[3] % y[3] == 0;
+            count[divides ? "adaptive, divides" : "adaptive, does not divide"] += 1;
+            count["adaptive, global"] += y[2] == 1 && y[3] == 1;
+            continue;
+        }
+        count[c.op + " default stride"] += !c.params.contains("stride");
+        count[c.op + " padding"] += value(c, "padding", 0, 0) > 0 || value(c, "padding", 1, 0) > 0;
+        count[c.op + " ceil_mode"] += value(c, "ceil_mode", 0, 0) == 1;
+        count["max_pool2d dilation"] += value(c, "dilation", 0, 1) > 1 || value(c, "dilation", 1, 1) > 1;
+        count["avg_pool2d without the padding in the divisor"] += value(c, "count_include_pad", 0, 1) == 0;
+    }
+    const std::map<std::string, int> minimum{
+        {"batched, several channels", 10}, {"adaptive, divides", 2}, {"adaptive, does not divide", 2}, {"adaptive, global", 2},
+        {"max_pool2d default stride", 2}, {"max_pool2d padding", 5}, {"max_pool2d ceil_mode", 3}, {"max_pool2d dilation", 3},
+        {"avg_pool2d default stride", 1}, {"avg_pool2d padding", 5}, {"avg_pool2d ceil_mode", 3},
+        {"avg_pool2d without the padding in the divisor", 4}};
+    for (const auto& [what, n] : minimum) BOOST_TEST(count[what] >= n, what << ": " << count[what] << " cases");
+}
+
+// The literal examples of the sources, with their outputs written out by hand: d2l's 2×2 max and
+// average pooling of [[0..8]] (stride 1), d2l's arange(16) with MaxPool2d(3) and MaxPool2d(3,
+// padding=1, stride=2), and note 001's arange(32).view(1, 2, 4, 4) with MaxPool2d(3, padding=1, stride=(2, 1)).
+BOOST_AUTO_TEST_CASE(pooling_literals) {
+    const auto arange = [](std::size_t n) {
+        std::vector<double> v(n);
+        for (std::size_t i = 0; i < n; ++i) v[i] = double(i);
+        return v;
+    };
+    struct Literal {
+        std::string op;
+        std::vector<double> x;
+        std::map<std::string, std::vector<long long>> params;
+        std::vector<double> y;
+    };
+    const std::vector<Literal> literals{
+        {"max_pool2d", arange(9), {{"kernel", {2, 2}}, {"stride", {1, 1}}}, {4, 5, 7, 8}},
+        {"avg_pool2d", arange(9), {{"kernel", {2, 2}}, {"stride", {1, 1}}}, {2, 3, 5, 6}},
+        {"max_pool2d", arange(16), {{"kernel", {3, 3}}}, {10}},
+        {"max_pool2d", arange(16), {{"kernel", {3, 3}}, {"stride", {2, 2}}, {"padding", {1, 1}}}, {5, 7, 13, 15}},
+        {"max_pool2d", arange(32), {{"kernel", {3, 3}}, {"stride", {2, 1}}, {"padding", {1, 1}}},
+         {5, 6, 7, 7, 13, 14, 15, 15, 21, 22, 23, 23, 29, 30, 31, 31}},
+    };
+    const std::vector<cases::Case> all = golden_cases(golden_pooling_path);
+    for (const Literal& literal : literals) {
+        const auto matches = [&](const cases::Case& c) {
+            if (c.op != literal.op || c.tensors.at("x").values != literal.x) return false;
+            for (const auto& [key, values] : literal.params)
+                if (!c.params.contains(key) || c.params.at(key) != values) return false;
+            return literal.params.contains("stride") || !c.params.contains("stride");
+        };
+        const auto it = std::find_if(all.begin(), all.end(), matches);
+        BOOST_TEST_CONTEXT(literal.op << " of " << literal.x.size() << " values, y " << literal.y.size() << " values") {
+            BOOST_TEST_REQUIRE((it != all.end()), "the golden file has no such case");
+            const cases::Case result = cases::run_case(*it);
+            BOOST_TEST_REQUIRE(result.error.empty(), result.error);
+            BOOST_TEST(result.tensors.at("y").values == literal.y, boost::test_tools::per_element());
+        }
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
 BOOST_AUTO_TEST_SUITE(reader_and_writer)
 
 BOOST_AUTO_TEST_CASE(row_major_tensors_become_column_major_matrices) {
@@ -664,6 +776,87 @@ BOOST_AUTO_TEST_CASE(wrong_gradient_shape_refuses_one_case_and_runs_the_next) {
     BOOST_TEST(cases::run_case(c).error == "conv1d: tensor gy must have 3 dimensions (N C_out L_out) but has 2 (1×2)");
     c.tensors.erase("gy");
     BOOST_TEST(cases::run_case(c).tensors.size() == 1u);
+}
+
+// Malformed pooling cases: each refused on its own case, naming the op and the rule broken; the
+// arguments PyTorch refuses (a zero kernel) with the library's own message.
+BOOST_AUTO_TEST_CASE(malformed_pooling_cases_are_refused_per_case) {
+    const std::string x4 = "tensor x 4 1 1 3 3\n1 2 3\n4 5 6\n7 8 9\n";
+    std::istringstream file(
+        "case no-kernel\nop max_pool2d\n" + x4 + "end\n" +
+        "case kernel-count\nop max_pool2d\nparam kernel 2\n" + x4 + "end\n" +
+        "case negative-padding\nop max_pool2d\nparam kernel 2 2\nparam padding -1 0\n" + x4 + "end\n" +
+        "case zero-kernel\nop max_pool2d\nparam kernel 0 2\n" + x4 + "end\n" +
+        "case avg-dilation\nop avg_pool2d\nparam kernel 2 2\nparam dilation 2 2\n" + x4 + "end\n" +
+        "case max-count-include-pad\nop max_pool2d\nparam kernel 2 2\nparam count_include_pad 0\n" + x4 + "end\n" +
+        "case ceil-mode-2\nop avg_pool2d\nparam kernel 2 2\nparam ceil_mode 2\n" + x4 + "end\n" +
+        "case adaptive-kernel\nop adaptive_avg_pool2d\nparam output_size 1 1\nparam kernel 2 2\n" + x4 + "end\n" +
+        "case no-output-size\nop adaptive_avg_pool2d\n" + x4 + "end\n" +
+        "case x-rank\nop max_pool2d\nparam kernel 1 1\ntensor x 3 1 1 2\n1 2\nend\n" +
+        "case gy-wrong-shape\nop max_pool2d\nparam kernel 2 2\n" + x4 + "tensor gy 4 1 1 2 2\n1 2 3 4\nend\n" +
+        "case gy-rank\nop avg_pool2d\nparam kernel 3 3\n" + x4 + "tensor gy 2 1 1\n1\nend\n");
+    const std::map<std::string, std::string> expected{
+        {"no-kernel", "max_pool2d: needs param kernel (h w)"},
+        {"kernel-count", "max_pool2d: param kernel takes 2 integers (h w), got 1"},
+        {"negative-padding", "max_pool2d: param padding must be >= 0, got -1"},
+        {"zero-kernel", "max_pool2d: kernel 0×2"},
+        {"avg-dilation", "avg_pool2d: unsupported param 'dilation' (this op takes kernel, stride, padding, ceil_mode, count_include_pad)"},
+        {"max-count-include-pad", "max_pool2d: unsupported param 'count_include_pad'"},
+        {"ceil-mode-2", "avg_pool2d: param ceil_mode must be in 0..1, got 2"},
+        {"adaptive-kernel", "adaptive_avg_pool2d: unsupported param 'kernel' (this op takes output_size)"},
+        {"no-output-size", "adaptive_avg_pool2d: needs param output_size (h w)"},
+        {"x-rank", "max_pool2d: tensor x must have 4 dimensions (N C H W) but has 3"},
+        {"gy-wrong-shape", "max_pool2d: gy is 1×1×2×2 but the forward's output y is 1×1×1×1: gy must have the shape of the forward's output"},
+        {"gy-rank", "avg_pool2d: tensor gy must have 4 dimensions (N C H_out W_out) but has 2"},
+    };
+    const auto entries = cases::read_cases(file, "pooling.cases");
+    BOOST_TEST_REQUIRE(entries.size() == expected.size());
+    for (const cases::ReadEntry& e : entries) {
+        BOOST_TEST_REQUIRE(e.ok(), problem_of(e));  // well formed: the op refuses them, not the reader
+        const std::string error = cases::run_case(e.value).error;
+        BOOST_TEST(contains(error, expected.at(e.value.id)), e.value.id << ": " << error);
+    }
+    const std::string zero_kernel = cases::run_case(find_entry(entries, "zero-kernel")->value).error;
+    BOOST_TEST(contains(zero_kernel, "kernel size must be >= 1"), zero_kernel);
+    // Without gy there is no gx.
+    cases::Case c = find_entry(entries, "gy-wrong-shape")->value;
+    c.tensors.erase("gy");
+    const cases::Case result = cases::run_case(c);
+    BOOST_TEST_REQUIRE(result.error.empty(), result.error);
+    BOOST_TEST(result.tensors.size() == 1u);
+    BOOST_TEST(result.tensors.at("y").values == std::vector<double>{5.0}, boost::test_tools::per_element());
+}
+
+// The committed file for the CLI: arguments PyTorch refuses (padding above half the kernel, a zero
+// stride, an output size below 1) and a gy of the wrong shape are each refused on their own case,
+// with the op and the rule, and the cases after them still run and get their hand-computed y and gx.
+// max: x = [[1 4 2 0], [3 −1 5 6]], 2×2 windows, gy = [10, −2]: y = [4, 6], gx = 10 at the 4, −2 at the 6.
+// avg: x = [[1 2], [3 6]], 2×2 windows at stride 1 over a padding of 1 not counted in the divisor:
+// y = the window means; with gy = 1 every cell is in windows of 1, 2, 2 and 4 cells: gx = 2.25.
+BOOST_AUTO_TEST_CASE(bad_pooling_file_refuses_each_case_and_runs_the_next) {
+    const auto entries = cases::read_case_file(CNNLAB_SOURCE_DIR "/tests/data/ch04_bad_pooling.cases");
+    BOOST_TEST_REQUIRE(entries.size() == 6u);
+    for (const auto& e : entries) BOOST_TEST_REQUIRE(e.ok(), problem_of(e));
+    const std::map<std::string, std::vector<std::string>> expected_parts{
+        {"padding-above-half-kernel", {"max_pool2d: padding 2×0", "more than half of kernel 2×2"}},
+        {"zero-stride", {"avg_pool2d: stride 0×1", "stride must be >= 1"}},
+        {"output-size-zero", {"adaptive_avg_pool2d: output size 0×2", "at least 1×1"}},
+        {"gy-wrong-shape", {"adaptive_avg_pool2d: gy is 1×1×2×2 but the forward's output y is 1×1×1×1"}},
+    };
+    for (const auto& e : entries) {
+        const cases::Case result = cases::run_case(e.value);
+        BOOST_TEST_CONTEXT("case " << e.value.id << ": " << result.error) {
+            if (const auto it = expected_parts.find(e.value.id); it != expected_parts.end()) {
+                BOOST_TEST(result.tensors.empty());
+                for (const std::string& part : it->second) BOOST_TEST(contains(result.error, part), part);
+                continue;
+            }
+            BOOST_TEST_REQUIRE(result.error.empty());
+            for (const char* name : {"y", "gx"}) BOOST_TEST(result.tensors.at(name).bitwise_equal(e.value.tensors.at(name)), name);
+        }
+    }
+    BOOST_TEST(cases::run_case(entries[1].value).tensors.at("gx").values == (std::vector<double>{0, 10, 0, 0, 0, 0, 0, -2}),
+               boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(later_chapters_can_add_ops) {

@@ -6,6 +6,7 @@
 #include "chapters/ch01_convolution/convolution.hpp"
 #include "chapters/ch02_layers/layer.hpp"
 #include "chapters/ch03_gradients/backward.hpp"
+#include "chapters/ch04_pooling/pooling.hpp"
 
 #include <algorithm>
 #include <array>
@@ -514,6 +515,77 @@ std::map<std::string, Tensor> run_layer(const Case& c, const RunOptions& run, st
     return out;
 }
 
+// ------------------------------------------------------------------------------------ pooling ops (Chapter 4)
+
+// The Pool2dOptions of a max_pool2d / avg_pool2d case. Zeros are passed on, so that the library's
+// own checks (resolve_pool2d) refuse a zero kernel or stride with PyTorch's rule; negative values
+// cannot be held by the options and are refused here.
+Pool2dOptions pool_options(const Case& c, bool max_pool) {
+    if (max_pool)
+        allow_only_params(c, {"kernel", "stride", "padding", "dilation", "ceil_mode"});
+    else
+        allow_only_params(c, {"kernel", "stride", "padding", "ceil_mode", "count_include_pad"});
+    if (!c.params.contains("kernel")) throw argument_error(str(c.op, ": needs param kernel (h w)"));
+    const auto step = [&](const std::string& key, std::size_t fallback) {
+        const std::vector<std::size_t> v = axis_param(c, key, 2, 0, fallback);
+        return Step2{v[0], v[1]};
+    };
+    Pool2dOptions options;
+    options.kernel = step("kernel", 1);
+    if (c.params.contains("stride")) options.stride = step("stride", 1);  // absent: the kernel, as PyTorch
+    options.padding = step("padding", 0);
+    options.dilation = step("dilation", 1);
+    options.ceil_mode = scalar_param(c, "ceil_mode", 0, 1, 0) == 1;
+    options.count_include_pad = scalar_param(c, "count_include_pad", 0, 1, 1) == 1;
+    return options;
+}
+
+// The upstream gradient of a pooling case, which must have the shape of the forward's output y.
+Tensor4<double> pool_upstream_gradient(const Case& c, const Shape4& y_shape) {
+    Tensor4<double> gy = layer_tensor(c, "gy", 2, "N C H_out W_out");
+    if (gy.shape() != y_shape)
+        throw shape_error(str(c.op, ": gy is ", gy.shape(), " but the forward's output y is ", y_shape,
+                              ": gy must have the shape of the forward's output"));
+    return gy;
+}
+
+// max_pool2d / avg_pool2d (PyTorch's F.max_pool2d / F.avg_pool2d) through cnnlab::max_pool2d /
+// avg_pool2d; with a `gy`, also gx: max pooling's through the arg-maxes of max_pool2d_with_argmax
+// and max_pool2d_backward, average pooling's through avg_pool2d_backward.
+std::map<std::string, Tensor> run_pool(const Case& c, bool max_pool) {
+    const Pool2dOptions options = pool_options(c, max_pool);
+    const Tensor4<double> x = layer_tensor(c, "x", 2, "N C H W");
+    std::map<std::string, Tensor> out;
+    if (max_pool) {
+        const Tensor4<double> y = max_pool2d(x, options);
+        out["y"] = layer_output(y, 2);
+        if (!c.tensors.contains("gy")) return out;
+        const Tensor4<double> gy = pool_upstream_gradient(c, y.shape());
+        const MaxPoolResult<double> forward = max_pool2d_with_argmax(x, options);
+        out["gx"] = layer_output(max_pool2d_backward(gy, forward.argmax, x.shape(), options), 2);
+    } else {
+        const Tensor4<double> y = avg_pool2d(x, options);
+        out["y"] = layer_output(y, 2);
+        if (!c.tensors.contains("gy")) return out;
+        out["gx"] = layer_output(avg_pool2d_backward(pool_upstream_gradient(c, y.shape()), x.shape(), options), 2);
+    }
+    return out;
+}
+
+// adaptive_avg_pool2d (PyTorch's F.adaptive_avg_pool2d, `output_size` h w) through
+// cnnlab::adaptive_avg_pool2d; with a `gy`, gx through adaptive_avg_pool2d_backward.
+std::map<std::string, Tensor> run_adaptive_pool(const Case& c) {
+    allow_only_params(c, {"output_size"});
+    if (!c.params.contains("output_size")) throw argument_error(str(c.op, ": needs param output_size (h w)"));
+    const std::vector<std::size_t> size = axis_param(c, "output_size", 2, 0, 1);  // 0 reaches the library's check
+    const Tensor4<double> x = layer_tensor(c, "x", 2, "N C H W");
+    const Tensor4<double> y = adaptive_avg_pool2d(x, size[0], size[1]);
+    std::map<std::string, Tensor> out{{"y", layer_output(y, 2)}};
+    if (c.tensors.contains("gy"))
+        out["gx"] = layer_output(adaptive_avg_pool2d_backward(pool_upstream_gradient(c, y.shape()), x.shape()), 2);
+    return out;
+}
+
 // The op table. Each chapter adds its ops here (or through register_op).
 std::map<std::string, OpFunction>& op_table() {
     static std::map<std::string, OpFunction> table{
@@ -527,6 +599,10 @@ std::map<std::string, OpFunction>& op_table() {
         {"conv2d", [](const Case& c, const RunOptions& run) { return run_layer(c, run, 2, false); }},
         {"conv1d_same", [](const Case& c, const RunOptions& run) { return run_layer(c, run, 1, true); }},
         {"conv2d_same", [](const Case& c, const RunOptions& run) { return run_layer(c, run, 2, true); }},
+        // Chapter 4: pooling (PyTorch F.max_pool2d, F.avg_pool2d, F.adaptive_avg_pool2d), y and gx.
+        {"max_pool2d", [](const Case& c, const RunOptions&) { return run_pool(c, true); }},
+        {"avg_pool2d", [](const Case& c, const RunOptions&) { return run_pool(c, false); }},
+        {"adaptive_avg_pool2d", [](const Case& c, const RunOptions&) { return run_adaptive_pool(c); }},
     };
     return table;
 }

@@ -11,8 +11,9 @@
 /// error <message to the end of the line>     (results files only)
 /// end
 /// \endverbatim
-/// Inputs are `x`, `w`, `b` (with `param bias 1`) and, for the layer ops, optionally `gy`; outputs `y`
-/// and, for a layer case with `gy`, `gx`, `gw` and (with a bias) `gb`.
+/// Inputs are `x`, `w`, `b` (with `param bias 1`) and, for the layer and pooling ops, optionally `gy`;
+/// outputs `y` and, for a layer case with `gy`, `gx`, `gw` and (with a bias) `gb`, for a pooling case
+/// with `gy`, `gx`.
 /// A results file repeats `case`, `op` and the outputs, or an `error` line. `data/golden/README.md`
 /// describes the format and the golden files, which `tools/golden/make.py` makes with SciPy and PyTorch.
 ///
@@ -97,7 +98,7 @@ using OpFunction = std::function<std::map<std::string, Tensor>(const Case&, cons
 
 /// Adds or replaces an op that run_case can execute. The chapters' ops are registered on first use
 /// of the table (xcorr1d, convolve1d, xcorr2d, convolve2d from Chapter 1; conv1d, conv2d,
-/// conv1d_same, conv2d_same from Chapter 2).
+/// conv1d_same, conv2d_same from Chapter 2; max_pool2d, avg_pool2d, adaptive_avg_pool2d from Chapter 4).
 void register_op(const std::string& name, OpFunction function);
 
 /// The names of the ops run_case can execute, sorted.
@@ -128,6 +129,18 @@ std::vector<std::string> supported_ops();
 /// automatic paths (RunOptions::layer_algorithm applies to the forward only). A `gy` of another
 /// shape makes the case's error the shape_error of cnnlab::check_upstream_gradient, naming the op
 /// and both shapes.
+///
+/// Pooling ops (Chapter 4, PyTorch `F.max_pool2d`, `F.avg_pool2d`, `F.adaptive_avg_pool2d`): `x` is
+/// N×C×H×W and the output `y`, from cnnlab::max_pool2d, cnnlab::avg_pool2d and
+/// cnnlab::adaptive_avg_pool2d. Params, two integers (h w) each: `kernel` (required), `stride`
+/// (default: the kernel), `padding` (0) and, for max pooling only, `dilation` (1); one integer 0 or 1:
+/// `ceil_mode` (0) and, for average pooling only, `count_include_pad` (1). adaptive_avg_pool2d takes
+/// only `output_size` (h w, required). With a `gy` of `y`'s shape the case also gets `gx`, the
+/// gradient of \f$\sum gy \odot y\f$ with respect to `x`: through cnnlab::max_pool2d_with_argmax and
+/// cnnlab::max_pool2d_backward, cnnlab::avg_pool2d_backward, cnnlab::adaptive_avg_pool2d_backward.
+/// An argument PyTorch refuses (a zero kernel or stride, padding above half the kernel, an output
+/// size below 1) becomes the case's error, as the library words it; a `gy` of another shape, a
+/// shape_error naming the op and both shapes.
 Case run_case(const Case& c, const RunOptions& options = {});
 
 /// A 2-D tensor as a matrix (row-major values → column-major `arma::mat`). Throws data_error unless

@@ -80,6 +80,8 @@ void register_ch01_claims(Registry& registry);
 void register_ch02_claims(Registry& registry);
 /// Chapter 3's claims (chapters/ch03_gradients/claims.cpp).
 void register_ch03_claims(Registry& registry);
+/// Chapter 4's claims (chapters/ch04_pooling/claims.cpp).
+void register_ch04_claims(Registry& registry);
 
 /// Runs one claim (never throws: an exception becomes a FAIL with its message).
 Result run_claim(const Claim& claim);

@@ -73,6 +73,7 @@ const Registry& all_exercises() {
         register_ch01_exercises(r);
         register_ch02_exercises(r);
         register_ch03_exercises(r);
+        register_ch04_exercises(r);
         return r;
     }();
     return registry;

@@ -13,6 +13,7 @@
 #include "chapters/ch03_gradients/backward.hpp"
 #include "reference/gradients.hpp"
 #include "tests/check_close.hpp"
+#include "tests/omp_threads.hpp"
 #include "tests/random_layer_cases.hpp"
 
 #include <algorithm>
@@ -76,17 +77,7 @@ void expect_reference(const LayerProblem& p, double tolerance) {
     check_close(conv2d_layer_backward_bias(dy), ref::conv2d_layer_backward_bias(dy), tolerance, "db");
 }
 
-/// Sets OpenMP's thread count for a scope and restores it after.
-class OmpThreads {
-public:
-    explicit OmpThreads(int threads) : previous_(omp_get_max_threads()) { omp_set_num_threads(threads); }
-    ~OmpThreads() { omp_set_num_threads(previous_); }
-    OmpThreads(const OmpThreads&) = delete;
-    OmpThreads& operator=(const OmpThreads&) = delete;
-
-private:
-    int previous_;
-};
+using cnnlab::testing::OmpThreads;
 
 }  // namespace
 

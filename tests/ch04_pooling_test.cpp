@@ -13,6 +13,7 @@
 #include "chapters/ch04_pooling/pooling.hpp"
 #include "reference/pooling.hpp"
 #include "tests/check_close.hpp"
+#include "tests/omp_threads.hpp"
 #include "tests/random_conv_cases.hpp"
 
 #include <algorithm>
@@ -189,17 +190,7 @@ void expect_avg_matches(const PoolProblem& p, double tolerance) {
                 column(ref::avg_pool2d_backward(dy, x.shape(), p.options)), tolerance, "avg_pool2d_backward");
 }
 
-/// Sets OpenMP's thread count for a scope and restores it after.
-class OmpThreads {
-public:
-    explicit OmpThreads(int threads) : previous_(omp_get_max_threads()) { omp_set_num_threads(threads); }
-    ~OmpThreads() { omp_set_num_threads(previous_); }
-    OmpThreads(const OmpThreads&) = delete;
-    OmpThreads& operator=(const OmpThreads&) = delete;
-
-private:
-    int previous_;
-};
+using cnnlab::testing::OmpThreads;
 
 /// A row-major literal as an N×C×H×W tensor.
 Tensor4<double> tensor(Shape4 shape, const std::vector<double>& row_major) {

@@ -58,17 +58,7 @@ std::span<const double> values(const mat& m) { return {m.memptr(), m.n_elem}; }
 std::span<const double> values(const vec& v) { return {v.memptr(), v.n_elem}; }
 std::span<const double> values(const Tensor& t) { return {t.data(), t.size()}; }
 
-/// GradientCheck's relative error between two equally long sequences (infinite when the lengths differ).
-double relative_difference(std::span<const double> a, std::span<const double> b) {
-    if (a.size() != b.size()) return INFINITY;
-    double difference = 0, max_a = 0, max_b = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        difference = std::max(difference, std::abs(a[i] - b[i]));
-        max_a = std::max(max_a, std::abs(a[i]));
-        max_b = std::max(max_b, std::abs(b[i]));
-    }
-    return difference / std::max(gradient_check_tiny, max_a + max_b);
-}
+using cnnlab::relative_difference;  // the sequences form, gradient_check.hpp
 double relative_difference(const mat& a, const mat& b) {
     return arma::size(a) == arma::size(b) ? relative_difference(values(a), values(b)) : INFINITY;
 }

@@ -84,26 +84,13 @@ std::vector<double> numeric_gradient(F&& f, std::span<double> parameters) {
     return gradient;
 }
 
-/// Compares an analytic gradient \f$a\f$ with the central-difference gradient \f$b\f$ of
-/// numeric_gradient by the relative error
-/// \f[ e = \frac{\max_i |a_i - b_i|}{\max\left(\tau,\ \max_i |a_i| + \max_i |b_i|\right)},
-///     \f]
-/// where \f$\tau\f$ is gradient_check_tiny (the smallest normal double).
-/// Both maxima run over the whole gradient, so a component that is zero in both gradients counts as
-/// agreement, and \f$e \le 1\f$ always (\f$e\f$ near 1 means unrelated gradients, e.g. a sign flip).
-/// For a function linear in the parameters (such as \f$\langle \delta, \mathrm{conv}(x)\rangle\f$)
-/// the truncation error vanishes and \f$e\f$ is the rounding error, around \f$10^{-11}\f$.
-/// \param f          callable `double()` that evaluates \f$f\f$ reading `parameters`
-/// \param parameters the point \f$x\f$; perturbed in place during the call, restored on return
-/// \param analytic   the gradient to check, \f$a_i = \partial f / \partial x_i\f$
-/// \throws shape_error when `analytic` and `parameters` differ in length
-template <class F>
-GradientCheck check_gradient(F&& f, std::span<double> parameters, std::span<const double> analytic) {
-    if (analytic.size() != parameters.size())
-        throw shape_error(cnnlab::str("check_gradient: the analytic gradient has ", analytic.size(),
-                                      " elements but there are ", parameters.size(),
-                                      " parameters; it must have one element per parameter"));
-    const std::vector<double> numeric = numeric_gradient(f, parameters);
+/// Two gradients of one function held against each other by check_gradient's relative error
+/// \f$\max_i |a_i - b_i| / \max(\tau, \max_i |a_i| + \max_i |b_i|)\f$ (a NaN anywhere makes it NaN).
+/// \throws shape_error when the lengths differ
+inline GradientCheck compare_gradients(std::span<const double> analytic, std::span<const double> numeric) {
+    if (analytic.size() != numeric.size())
+        throw shape_error(cnnlab::str("compare_gradients: ", analytic.size(), " analytic values but ", numeric.size(),
+                                      " numeric ones; they must be equally long"));
     GradientCheck result;
     double max_analytic = 0, max_numeric = 0;
     for (std::size_t i = 0; i < numeric.size(); ++i) {
@@ -124,6 +111,35 @@ GradientCheck check_gradient(F&& f, std::span<double> parameters, std::span<cons
     }
     result.relative_error = result.max_abs_difference / std::max(gradient_check_tiny, max_analytic + max_numeric);
     return result;
+}
+
+/// compare_gradients' relative error of any two equally long sequences, +∞ when the lengths
+/// differ (the measure the claims of Chapters 3 and 4 report).
+inline double relative_difference(std::span<const double> a, std::span<const double> b) {
+    return a.size() == b.size() ? compare_gradients(a, b).relative_error : std::numeric_limits<double>::infinity();
+}
+
+/// Compares an analytic gradient \f$a\f$ with the central-difference gradient \f$b\f$ of
+/// numeric_gradient by the relative error
+/// \f[ e = \frac{\max_i |a_i - b_i|}{\max\left(\tau,\ \max_i |a_i| + \max_i |b_i|\right)},
+///     \f]
+/// where \f$\tau\f$ is gradient_check_tiny (the smallest normal double).
+/// Both maxima run over the whole gradient, so a component that is zero in both gradients counts as
+/// agreement, and \f$e \le 1\f$ always (\f$e\f$ near 1 means unrelated gradients, e.g. a sign flip).
+/// For a function linear in the parameters (such as \f$\langle \delta, \mathrm{conv}(x)\rangle\f$)
+/// the truncation error vanishes and \f$e\f$ is the rounding error, around \f$10^{-11}\f$.
+/// \param f          callable `double()` that evaluates \f$f\f$ reading `parameters`
+/// \param parameters the point \f$x\f$; perturbed in place during the call, restored on return
+/// \param analytic   the gradient to check, \f$a_i = \partial f / \partial x_i\f$
+/// \throws shape_error when `analytic` and `parameters` differ in length
+template <class F>
+GradientCheck check_gradient(F&& f, std::span<double> parameters, std::span<const double> analytic) {
+    if (analytic.size() != parameters.size())
+        throw shape_error(cnnlab::str("check_gradient: the analytic gradient has ", analytic.size(),
+                                      " elements but there are ", parameters.size(),
+                                      " parameters; it must have one element per parameter"));
+    const std::vector<double> numeric = numeric_gradient(f, parameters);
+    return compare_gradients(analytic, numeric);
 }
 
 }  // namespace cnnlab

@@ -81,17 +81,7 @@ double max_abs_diff(const Tensor4<T>& a, const Tensor4<T>& b) {
     return worst;
 }
 
-/// GradientCheck's relative error between two equally long sequences (infinite when the lengths differ).
-double relative_difference(std::span<const double> a, std::span<const double> b) {
-    if (a.size() != b.size()) return INFINITY;
-    double difference = 0, max_a = 0, max_b = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        difference = std::max(difference, std::abs(a[i] - b[i]));
-        max_a = std::max(max_a, std::abs(a[i]));
-        max_b = std::max(max_b, std::abs(b[i]));
-    }
-    return difference / std::max(gradient_check_tiny, max_a + max_b);
-}
+using cnnlab::relative_difference;  // the sequences form, gradient_check.hpp
 double relative_difference(const Tensor& a, const Tensor& b) {
     return a.shape() == b.shape() ? relative_difference(values(a), values(b)) : INFINITY;
 }

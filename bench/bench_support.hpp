@@ -1,7 +1,7 @@
 /// \file
-/// \brief The benchmark frame: FLOP counters, the thread control, the FMA peak and the summary
-/// table (GFLOP/s, × the naive reference, fraction of the sgemm ceiling measured in the same run
-/// and of the FMA peak).
+/// \brief The benchmark frame: FLOP and byte counters, the thread control, the FMA peak and the
+/// summary table (GFLOP/s or GB/s, × the naive reference, fraction of the sgemm ceiling or of the
+/// copy bandwidth measured in the same run, and of the FMA peak).
 #pragma once
 
 #include <benchmark/benchmark.h>
@@ -22,6 +22,10 @@ inline constexpr double fma_peak_gflops_per_core = 116.0;
 
 /// Sets GFLOP/s (as an iteration-invariant rate) from the FLOPs of one iteration.
 void set_flops(benchmark::State& state, double flops_per_iteration);
+
+/// Sets GB/s (as an iteration-invariant rate) from the bytes one iteration reads and writes: the
+/// rate of the bandwidth-bound benchmarks (pooling), compared with the group "copy-ceiling".
+void set_bytes(benchmark::State& state, double bytes_per_iteration);
 
 /// Direct-convolution FLOPs of one plane: \f$2 H_o W_o K_h K_w\f$ (also counted for FFT/separable paths).
 double conv_plane_flops(std::size_t out_rows, std::size_t out_cols, std::size_t kernel_rows, std::size_t kernel_cols);
@@ -44,5 +48,6 @@ private:
 /// the path called "reference" and with the group "sgemm-ceiling" at the same thread count. A
 /// group timing several passes of one layer (Chapter 3) names its references "reference/PASS" and
 /// its paths "PASS/...": a path is compared with the reference of its pass, and its time with the
-/// group's "forward/automatic" at the same thread count.
+/// group's "forward/automatic" at the same thread count. A benchmark counting bytes (set_bytes)
+/// is compared with the group "copy-ceiling" instead of "sgemm-ceiling".
 }  // namespace cnnlab::bench

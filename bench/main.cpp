@@ -1,7 +1,8 @@
-// cnnlab_bench: runs the registered benchmarks, then prints a summary per group: GFLOP/s, the
-// speed-up over the naive reference, the time over the same layer's forward (Chapter 3's backward
-// passes), and the fractions of the OpenBLAS sgemm ceiling measured in the same run and of the
-// nominal FMA peak, both at the row's thread count (1 or 2).
+// cnnlab_bench: runs the registered benchmarks, then prints a summary per group: the rate (GFLOP/s,
+// or GB/s for the bandwidth-bound pooling of Chapter 4), the speed-up over the naive reference, the
+// time over the same layer's forward (Chapter 3's backward passes), and the fractions of the
+// ceilings measured in the same run — the OpenBLAS sgemm for GFLOP/s, the copy bandwidth for GB/s —
+// and of the nominal FMA peak, all at the row's thread count (1 or 2).
 #include "bench/bench_support.hpp"
 #include "chapters/ch00_foundation/blas.hpp"
 
@@ -23,14 +24,18 @@ namespace {
 struct Row {
     std::string group, path;
     int threads;  ///< the thread count the benchmark set (its last name part; 1 for the reference), 0 when unknown
-    double gflops;
+    double gflops;    ///< the rate: GFLOP/s, or GB/s when `bandwidth`
+    bool bandwidth;   ///< the benchmark counts bytes (counter "GB/s", bench::set_bytes), not FLOPs
 };
+
+/// The rate's unit, as in the counters and the summary.
+const char* unit_of(const Row& r) { return r.bandwidth ? "GB/s" : "GFLOP/s"; }
 
 bool is_number(const std::string& text) {
     return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
 }
 
-/// The console reporter, also keeping each run's GFLOP/s for the summary.
+/// The console reporter, also keeping each run's GFLOP/s (or GB/s) for the summary.
 class SummaryReporter : public benchmark::ConsoleReporter {
 public:
     /// Colours only on a terminal, so that piped output stays plain text.
@@ -39,7 +44,9 @@ public:
         ConsoleReporter::ReportRuns(runs);
         for (const Run& run : runs) {
             if (run.run_type != Run::RT_Iteration || run.error_occurred) continue;
-            const auto counter = run.counters.find("GFLOP/s");
+            auto counter = run.counters.find("GFLOP/s");
+            const bool bandwidth = counter == run.counters.end();
+            if (bandwidth) counter = run.counters.find("GB/s");
             if (counter == run.counters.end()) continue;
             // "group/path[/threads][/iterations:N][/real_time]" → group, "path[/threads]", threads
             std::vector<std::string> parts;
@@ -55,7 +62,7 @@ public:
             // The naive reference is sequential code: one thread whatever the pools are set to.
             const bool naive = path.rfind("reference", 0) == 0;
             const int threads = naive ? 1 : parts.size() > 2 && is_number(parts.back()) ? std::stoi(parts.back()) : 0;
-            add({parts.empty() ? name : parts[0], path, threads, double(counter->second)});
+            add({parts.empty() ? name : parts[0], path, threads, double(counter->second), bandwidth});
         }
     }
     std::vector<Row> rows;
@@ -133,27 +140,31 @@ void print_summary(std::vector<Row> rows) {
     if (rows.empty()) return;  // e.g. --benchmark_list_tests
     std::sort(rows.begin(), rows.end(), summary_order);
     std::map<int, double> ceiling;  // threads → GFLOP/s
+    std::map<int, double> copy;     // threads → GB/s of the copy-bandwidth ceiling
     std::map<std::string, double> reference;  // reference_key → GFLOP/s
     std::map<std::string, double> forward;    // forward_key → GFLOP/s
     for (const Row& r : rows) {
         if (r.group == "sgemm-ceiling") ceiling[r.threads] = r.gflops;
+        if (r.group == "copy-ceiling") copy[r.threads] = r.gflops;
         if (r.path.rfind("reference", 0) == 0) reference[reference_key(r)] = r.gflops;
         if (r.path.rfind("forward/automatic", 0) == 0) forward[forward_key(r.group, r.threads)] = r.gflops;
     }
     // Benchmarks that set no thread count run with OpenMP's default (all cores unless OMP_NUM_THREADS).
     const int default_threads = omp_get_max_threads();
-    std::printf("\nsummary: GFLOP/s (direct-convolution FLOPs, whatever the path computes), × the naive reference\n"
-                "(single-threaded; of the same pass: input/* against reference/input), and fractions of the sgemm\n"
-                "ceiling and of the FMA peak at the row's thread count. t / fwd: the row's time over that of the\n"
+    std::printf("\nsummary: GFLOP/s (direct-convolution FLOPs, whatever the path computes) or GB/s (bytes read +\n"
+                "written: pooling), × the naive reference (single-threaded; of the same pass: input/* against\n"
+                "reference/input), and fractions of the sgemm ceiling and of the FMA peak (GFLOP/s rows) or of the\n"
+                "copy bandwidth (GB/s rows) at the row's thread count. t / fwd: the row's time over that of the\n"
                 "group's forward/automatic at the same thread count (a backward pass counts the forward's FLOPs)\n");
     std::printf("  (best of the repetitions when --benchmark_repetitions is given)\n");
     std::printf("  OpenBLAS core: %s\n", cnnlab::blas_core_name().c_str());
     for (const auto& [threads, g] : ceiling) std::printf("  sgemm ceiling, %d thread(s): %.1f GFLOP/s\n", threads, g);
+    for (const auto& [threads, b] : copy) std::printf("  copy bandwidth, %d thread(s): %.1f GB/s\n", threads, b);
     std::printf("  FP32 FMA peak (nominal, bench_support.hpp): %.0f GFLOP/s per core\n", cnnlab::bench::fma_peak_gflops_per_core);
-    std::printf("  %-26s %-28s %7s %10s %10s %8s %10s %10s\n", "group", "path", "threads", "GFLOP/s", "× naive", "t / fwd",
-                "of sgemm", "of peak");
+    std::printf("  %-26s %-28s %7s %10s %-7s %10s %8s %10s %10s %10s\n", "group", "path", "threads", "rate", "unit",
+                "× naive", "t / fwd", "of sgemm", "of peak", "of copy");
     for (const Row& r : rows) {
-        if (r.group == "sgemm-ceiling") continue;
+        if (r.group == "sgemm-ceiling" || r.group == "copy-ceiling") continue;
         const int threads = r.threads > 0 ? r.threads : default_threads;
         const std::string shown = r.threads > 0 ? std::to_string(threads) : "(" + std::to_string(threads) + ")";
         const bool naive_row = r.path.rfind("reference", 0) == 0;
@@ -164,32 +175,46 @@ void print_summary(std::vector<Row> rows) {
         // rows have no forward of their own size to compare with.
         const std::string fwd = forward_key(r.group, threads);
         const double forward_gflops = !naive_row && forward.count(fwd) ? forward[fwd] : 0;
-        const double sgemm = ceiling.count(threads) ? ceiling[threads] : 0;
-        const double peak = threads * cnnlab::bench::fma_peak_gflops_per_core;
-        std::printf("  %-26s %-28s %7s %10.2f %10s %8s %10s %10s\n", r.group.c_str(), r.path.c_str(), shown.c_str(),
-                    r.gflops, ratio(r.gflops, naive, "%.1f").c_str(),
+        // A GFLOP/s row is measured against the sgemm ceiling and the FMA peak, a GB/s row against the copy bandwidth.
+        const double sgemm = !r.bandwidth && ceiling.count(threads) ? ceiling[threads] : 0;
+        const double peak = r.bandwidth ? 0 : threads * cnnlab::bench::fma_peak_gflops_per_core;
+        const double bandwidth = r.bandwidth && copy.count(threads) ? copy[threads] : 0;
+        std::printf("  %-26s %-28s %7s %10.2f %-7s %10s %8s %10s %10s %10s\n", r.group.c_str(), r.path.c_str(),
+                    shown.c_str(), r.gflops, unit_of(r), ratio(r.gflops, naive, "%.1f").c_str(),
                     forward_gflops > 0 ? ratio(forward_gflops, r.gflops, "%.2f").c_str() : "-",
-                    ratio(100 * r.gflops, sgemm, "%.1f%%").c_str(), ratio(100 * r.gflops, peak, "%.1f%%").c_str());
+                    ratio(100 * r.gflops, sgemm, "%.1f%%").c_str(), ratio(100 * r.gflops, peak, "%.1f%%").c_str(),
+                    ratio(100 * r.gflops, bandwidth, "%.1f%%").c_str());
     }
     std::printf("  (n): the benchmark sets no thread count; OpenMP's default n is assumed. -: not measured in this run\n"
-                "  (t / fwd: the group has no forward/automatic, or the row is a naive reference).\n");
+                "  (t / fwd: the group has no forward/automatic, or the row is a naive reference), or not this row's unit.\n");
 }
 
 /// --summary_csv=FILE: the summary's rows as `group,path,threads,gflops` (the format of
-/// bench/results/*.csv, which the docs' benchmark charts draw), the ceiling rows as group sgemm-ceiling.
+/// bench/results/*.csv, which the docs' benchmark charts draw), the ceiling rows as group
+/// sgemm-ceiling, path sgemm. A run of GB/s benchmarks only (pooling) writes `group,path,threads,gbps`,
+/// its ceiling rows as group copy-ceiling, path copy; a run mixing both units writes
+/// `group,path,threads,rate,unit` (not drawn by the charts).
 void write_summary_csv(std::vector<Row> rows, const std::string& file) {
     std::sort(rows.begin(), rows.end(), summary_order);
+    const bool any_bandwidth = std::any_of(rows.begin(), rows.end(), [](const Row& r) { return r.bandwidth; });
+    const bool all_bandwidth = std::all_of(rows.begin(), rows.end(), [](const Row& r) { return r.bandwidth; });
+    const bool mixed = any_bandwidth && !all_bandwidth;
     std::ofstream out(file);
-    out << "# cnnlab_bench --summary_csv: GFLOP/s (direct-formula FLOPs over wall time), best repetition; OpenBLAS core "
-        << cnnlab::blas_core_name() << "\n";
-    out << "group,path,threads,gflops\n";
+    if (!any_bandwidth)
+        out << "# cnnlab_bench --summary_csv: GFLOP/s (direct-formula FLOPs over wall time), best repetition; OpenBLAS core "
+            << cnnlab::blas_core_name() << "\n";
+    else
+        out << "# cnnlab_bench --summary_csv: " << (mixed ? "GFLOP/s (direct-formula FLOPs) or " : "")
+            << "GB/s (bytes read + written once over wall time; copy-ceiling: std::copy, same count), best repetition\n";
+    out << (mixed ? "group,path,threads,rate,unit\n" : any_bandwidth ? "group,path,threads,gbps\n" : "group,path,threads,gflops\n");
     for (const Row& r : rows) {
-        std::string path = r.group == "sgemm-ceiling" ? "sgemm" : r.path;
+        std::string path = r.group == "sgemm-ceiling" ? "sgemm" : r.group == "copy-ceiling" ? "copy" : r.path;
         const std::string suffix = "/" + std::to_string(r.threads);
         if (path.size() > suffix.size() && path.ends_with(suffix)) path.resize(path.size() - suffix.size());
         char gflops[32];
         std::snprintf(gflops, sizeof gflops, "%.2f", r.gflops);
-        out << r.group << ',' << path << ',' << (r.threads > 0 ? r.threads : omp_get_max_threads()) << ',' << gflops << '\n';
+        out << r.group << ',' << path << ',' << (r.threads > 0 ? r.threads : omp_get_max_threads()) << ',' << gflops;
+        out << (mixed ? std::string(",") + unit_of(r) : std::string()) << '\n';
     }
     if (!out) throw std::runtime_error("cnnlab_bench: cannot write " + file);
 }

@@ -1,6 +1,6 @@
-// The benchmark bar chart shared by the figure programs that draw bench/results/*.csv: GFLOP/s of
-// each path on each benchmark group as horizontal bars, one panel per thread count, with the
-// OpenBLAS sgemm ceiling of the same run as a dashed line. A program says what is its own (title,
+// The benchmark bar chart shared by the figure programs that draw bench/results/*.csv: GFLOP/s (or
+// GB/s) of each path on each benchmark group as horizontal bars, one panel per thread count, with
+// the ceiling of the same run — OpenBLAS sgemm, or the copy bandwidth — as a dashed line. A program says what is its own (title,
 // path order, colours, bar labels, sizes) in a BarChart; the reading, layout and drawing are here.
 //
 // The measurements file:
@@ -8,6 +8,12 @@
 //     group,path,threads,gflops
 //     sgemm-ceiling,sgemm,1,140.1         the ceiling rows: group "sgemm-ceiling"
 //     vgg_conv3_2,im2col_gemm,1,95.3      one row per (benchmark group, path, thread count)
+//
+// or, for the bandwidth-bound benchmarks (pooling), GB/s against the copy bandwidth:
+//
+//     group,path,threads,gbps
+//     copy-ceiling,copy,1,21.4            the ceiling rows: group "copy-ceiling"
+//     ch04-n8-2x2s2,max_forward,1,14.2
 //
 // Lines starting with '#' are comments (where and how the numbers were measured). A file without
 // measurements is an error: the chart would claim nothing while looking like a result.
@@ -31,18 +37,37 @@
 
 namespace figures {
 
-/// One measurement: a path's GFLOP/s on a benchmark group at a thread count.
+/// One measurement: a path's GFLOP/s (or GB/s) on a benchmark group at a thread count.
 struct BenchRow {
     std::string group;  ///< the benchmark shape or layer, e.g. "ch02-ex5-4"
     std::string path;   ///< the algorithm (or pass/algorithm) measured
     int threads = 1;    ///< threads it ran on
-    double gflops = 0;  ///< its speed, GFLOP/s
+    double gflops = 0;  ///< its speed, in the table's unit (GFLOP/s, or GB/s for a `gbps` file)
 };
 
-/// A measurements file: its rows and the sgemm ceiling of each thread count.
+/// What a measurements file's rate is, and what its ceiling is.
+struct BenchUnit {
+    std::string column;        ///< the header's fourth column: "gflops" or "gbps"
+    std::string name;          ///< the rate's unit on the axis: "GFLOP/s" or "GB/s"
+    std::string ceiling_group; ///< the group of the ceiling rows: "sgemm-ceiling" or "copy-ceiling"
+    std::string ceiling_text;  ///< the ceiling's legend entry
+    std::string ceiling_tick;  ///< the word before the ceiling's value above each panel
+};
+
+/// The units a measurements file may hold: compute (GFLOP/s against the sgemm ceiling) and
+/// bandwidth (GB/s against the copy bandwidth).
+inline const std::vector<BenchUnit>& bench_units() {
+    static const std::vector<BenchUnit> units = {
+        {"gflops", "GFLOP/s", "sgemm-ceiling", "OpenBLAS sgemm ceiling (same run)", "sgemm"},
+        {"gbps", "GB/s", "copy-ceiling", "copy bandwidth (same run)", "copy"}};
+    return units;
+}
+
+/// A measurements file: its rows and the ceiling of each thread count.
 struct BenchTable {
     std::vector<BenchRow> rows;    ///< every row but the ceiling's, in file order
-    std::map<int, double> ceiling; ///< threads → OpenBLAS sgemm GFLOP/s of the same run
+    std::map<int, double> ceiling; ///< threads → the ceiling of the same run (OpenBLAS sgemm GFLOP/s, or copy GB/s)
+    BenchUnit unit = bench_units().front();  ///< the file's unit (from its header)
 
     /// The row of (group, path, threads), or nullptr when that was not measured.
     const BenchRow* find(const std::string& group, const std::string& path, int threads) const {
@@ -100,8 +125,12 @@ inline BenchTable read_bench_csv(const std::string& file) {
         for (std::string cell; std::getline(fields, cell, ',');) cells.push_back(trim(cell));
         const std::string where = file + ":" + std::to_string(number) + ": ";
         if (!header) {
-            if (cells != std::vector<std::string>{"group", "path", "threads", "gflops"})
-                throw std::runtime_error(where + "the header must be 'group,path,threads,gflops'");
+            const auto unit = std::find_if(bench_units().begin(), bench_units().end(), [&](const BenchUnit& u) {
+                return cells == std::vector<std::string>{"group", "path", "threads", u.column};
+            });
+            if (unit == bench_units().end())
+                throw std::runtime_error(where + "the header must be 'group,path,threads,gflops' or 'group,path,threads,gbps'");
+            table.unit = *unit;
             header = true;
             continue;
         }
@@ -115,7 +144,7 @@ inline BenchTable read_bench_csv(const std::string& file) {
         }
         if (m.threads < 1 || !(m.gflops > 0) || !std::isfinite(m.gflops))
             throw std::runtime_error(where + "threads must be >= 1 and gflops > 0");
-        if (m.group == "sgemm-ceiling")
+        if (m.group == table.unit.ceiling_group)
             table.ceiling[m.threads] = m.gflops;
         else
             table.rows.push_back(m);
@@ -132,7 +161,7 @@ inline double nice_step(double max, int ticks) {
     return 10 * power;
 }
 
-/// A GFLOP/s value as a bar label: two decimals below 10, one from 10 on.
+/// A GFLOP/s (or GB/s) value as a bar label: two decimals below 10, one from 10 on.
 inline std::string gflops_label(double gflops) {
     char label[32];
     std::snprintf(label, sizeof label, gflops < 10 ? "%.2f" : "%.1f", gflops);
@@ -157,7 +186,7 @@ struct BarChart {
 };
 
 /// Draws `table` as described by `chart`: heading, legend (the paths, then the ceiling; wrapping
-/// onto further lines), one panel per thread count with a common GFLOP/s axis, the ceiling of
+/// onto further lines), one panel per thread count with a common rate axis, the ceiling of
 /// that thread count, and per group one bar slot for each path the group has at any thread count,
 /// so that slots line up across panels; every other group is on a shaded band.
 inline Svg draw_bar_chart(const BenchTable& table, const BarChart& chart) {
@@ -192,7 +221,7 @@ inline Svg draw_bar_chart(const BenchTable& table, const BarChart& chart) {
         std::string text;
     };
     std::vector<LegendEntry> legend;
-    const std::string ceiling_text = "OpenBLAS sgemm ceiling (same run)";
+    const std::string ceiling_text = table.unit.ceiling_text;
     double x_legend = left, y_legend = chart.legend_top;
     for (std::size_t i = 0; i <= paths.size(); ++i) {
         const std::string text = i < paths.size() ? paths[i] : ceiling_text;
@@ -243,12 +272,12 @@ inline Svg draw_bar_chart(const BenchTable& table, const BarChart& chart) {
             svg.text(x_of(v), y_axis + 16, number(v), {.size = 11, .anchor = "middle"});
         }
         svg.line(x0, y_axis, x0 + panel_width, y_axis, "#333", 1);
-        svg.text(x0 + panel_width / 2, y_axis + 36, "GFLOP/s (higher is faster)", {.size = 12, .anchor = "middle"});
+        svg.text(x0 + panel_width / 2, y_axis + 36, table.unit.name + " (higher is faster)", {.size = 12, .anchor = "middle"});
         // The ceiling of this thread count, behind the bars and their labels.
         if (table.ceiling.count(t)) {
             const double c = table.ceiling.at(t);
             svg.line(x_of(c), top - 4, x_of(c), y_axis, "#c0392b", 2, "6 4");
-            svg.text(x_of(c), top - 9, "sgemm " + number(c), {.size = 11, .anchor = "middle", .fill = "#c0392b"});
+            svg.text(x_of(c), top - 9, table.unit.ceiling_tick + " " + number(c), {.size = 11, .anchor = "middle", .fill = "#c0392b"});
         }
         // Bars.
         double yb = top;

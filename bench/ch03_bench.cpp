@@ -91,21 +91,16 @@ struct Problem {
     }
 };
 
-/// The forward path conv2d_layer picks for the rotated forward of `g` (dY in, C_in channels out).
-std::string rotated_forward_path(const cnnlab::LayerGeometry& g, const cnnlab::RotatedForward& rotated) {
-    const cnnlab::LayerGeometry forward = cnnlab::resolve_conv2d_layer(
-        "ch03_bench", g.output, {g.input.c, g.out_per_group(), g.weight.h, g.weight.w}, 0, rotated.options);
+/// Chapter 2's path for the rotated forward layer of `g` (what BackwardInputAlgorithm::rotated_forward runs).
+std::string rotated_forward_path(const cnnlab::LayerGeometry& g) {
+    const cnnlab::LayerGeometry forward = cnnlab::rotated_forward_geometry(g, cnnlab::rotated_forward_of(g));
     return std::string(cnnlab::layer_algorithm_name(cnnlab::choose_layer_algorithm<float>(forward)));
 }
 
-/// What BackwardInputAlgorithm::automatic runs for geometry `g`: the rotated forward when
-/// Chapter 2 has a path faster than im2col for it (the rule of conv2d_layer_backward_input),
-/// named with the forward path it takes, else gemm_col2im.
+/// What BackwardInputAlgorithm::automatic runs for geometry `g`, with the forward path of the rotated forward.
 std::string backward_input_choice(const cnnlab::LayerGeometry& g) {
-    const cnnlab::RotatedForward rotated = cnnlab::rotated_forward_of(g);
-    if (!rotated.applies) return "gemm_col2im";
-    const std::string forward = rotated_forward_path(g, rotated);
-    return forward == "im2col_gemm" ? "gemm_col2im" : "rotated_forward (" + forward + ")";
+    if (cnnlab::choose_backward_input_algorithm<float>(g) == BackwardInputAlgorithm::gemm_col2im) return "gemm_col2im";
+    return "rotated_forward (" + rotated_forward_path(g) + ")";
 }
 
 /// Times `pass` (one call per iteration) at the benchmark's thread count, counting `flops`. A
@@ -139,31 +134,24 @@ void backward_input(benchmark::State& state, const LayerShape& s, BackwardInputA
     if (algorithm == BackwardInputAlgorithm::automatic)
         state.SetLabel("chose " + backward_input_choice(p.geometry));
     else if (algorithm == BackwardInputAlgorithm::rotated_forward)
-        state.SetLabel("forward path " + rotated_forward_path(p.geometry, cnnlab::rotated_forward_of(p.geometry)));
+        state.SetLabel("forward path " + rotated_forward_path(p.geometry));
 }
 
 void backward_weight(benchmark::State& state, const LayerShape& s, BackwardWeightAlgorithm algorithm) {
     const Problem p(s, s.n, s.size);
     time_pass(state, p.geometry.flops(),
               [&] { return cnnlab::conv2d_layer_backward_weight(p.x, p.dy, p.geometry.weight, p.options, algorithm); });
-    // automatic takes Winograd exactly where the forward does (conv2d_layer_backward_weight's rule).
-    const bool winograd = cnnlab::choose_layer_algorithm<float>(p.geometry) == LayerAlgorithm::winograd_f4x4_3x3;
     if (algorithm == BackwardWeightAlgorithm::automatic)
-        state.SetLabel(std::string("chose ") + (winograd ? "winograd_f4x4_3x3" : "im2col_gemm"));
+        state.SetLabel("chose " + std::string(cnnlab::backward_weight_algorithm_name(
+                                      cnnlab::choose_backward_weight_algorithm<float>(p.geometry))));
 }
 
-void reference_input(benchmark::State& state, const LayerShape& s) {
+/// The naive loops of one backward pass on the reduced problem (`input`: ∂X, else ∂W).
+void reference_pass(benchmark::State& state, const LayerShape& s, bool input) {
     const Problem p(s, s.reference_n, s.reference_rows);
     for (auto _ : state)
-        benchmark::DoNotOptimize(cnnlab::ref::conv2d_layer_backward_input(p.weight, p.dy, p.geometry.input, p.options));
-    cnnlab::bench::set_flops(state, p.geometry.flops());
-    state.SetLabel("on x " + p.geometry.input.str());
-}
-
-void reference_weight(benchmark::State& state, const LayerShape& s) {
-    const Problem p(s, s.reference_n, s.reference_rows);
-    for (auto _ : state)
-        benchmark::DoNotOptimize(cnnlab::ref::conv2d_layer_backward_weight(p.x, p.dy, p.geometry.weight, p.options));
+        benchmark::DoNotOptimize(input ? cnnlab::ref::conv2d_layer_backward_input(p.weight, p.dy, p.geometry.input, p.options)
+                                       : cnnlab::ref::conv2d_layer_backward_weight(p.x, p.dy, p.geometry.weight, p.options));
     cnnlab::bench::set_flops(state, p.geometry.flops());
     state.SetLabel("on x " + p.geometry.input.str());
 }
@@ -174,9 +162,9 @@ void register_all() {
         const auto both_thread_counts = [](benchmark::internal::Benchmark* b) {
             b->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
         };
-        benchmark::RegisterBenchmark((group + "reference/input").c_str(), reference_input, s)
+        benchmark::RegisterBenchmark((group + "reference/input").c_str(), reference_pass, s, true)
             ->UseRealTime()->Unit(benchmark::kMillisecond);
-        benchmark::RegisterBenchmark((group + "reference/weight").c_str(), reference_weight, s)
+        benchmark::RegisterBenchmark((group + "reference/weight").c_str(), reference_pass, s, false)
             ->UseRealTime()->Unit(benchmark::kMillisecond);
         for (LayerAlgorithm a : {LayerAlgorithm::automatic, LayerAlgorithm::im2col_gemm})
             both_thread_counts(benchmark::RegisterBenchmark(

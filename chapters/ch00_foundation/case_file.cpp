@@ -557,11 +557,10 @@ std::map<std::string, Tensor> run_pool(const Case& c, bool max_pool) {
     const Tensor4<double> x = layer_tensor(c, "x", 2, "N C H W");
     std::map<std::string, Tensor> out;
     if (max_pool) {
-        const Tensor4<double> y = max_pool2d(x, options);
-        out["y"] = layer_output(y, 2);
-        if (!c.tensors.contains("gy")) return out;
-        const Tensor4<double> gy = pool_upstream_gradient(c, y.shape());
-        const MaxPoolResult<double> forward = max_pool2d_with_argmax(x, options);
+        if (!c.tensors.contains("gy")) return {{"y", layer_output(max_pool2d(x, options), 2)}};
+        const MaxPoolResult<double> forward = max_pool2d_with_argmax(x, options);  // y and its arg-maxes, one pass
+        out["y"] = layer_output(forward.y, 2);
+        const Tensor4<double> gy = pool_upstream_gradient(c, forward.y.shape());
         out["gx"] = layer_output(max_pool2d_backward(gy, forward.argmax, x.shape(), options), 2);
     } else {
         const Tensor4<double> y = avg_pool2d(x, options);

@@ -95,15 +95,6 @@ void backward_weight_sample(const Tensor4<T>& x, const Tensor4<T>& dy, const Lay
     }
 }
 
-/// True when Chapter 2 has a faster forward than im2col + GEMM for the rotated forward layer.
-template <class T>
-bool rotated_forward_pays(const LayerGeometry& g, const RotatedForward& rotated) {
-    const LayerGeometry forward = resolve_conv2d_layer("conv2d_layer_backward_input", g.output,
-                                                       Shape4{g.input.c, g.out_per_group(), g.weight.h, g.weight.w}, 0,
-                                                       rotated.options);
-    return choose_layer_algorithm<T>(forward) != LayerAlgorithm::im2col_gemm;
-}
-
 /// The padding \f$(K-1)d - p\f$ of the rotated forward on one axis (`applies` false when negative).
 Sides rotated_padding(const Axis& axis, bool& applies) {
     const std::size_t span = axis.effective_kernel() - 1;
@@ -196,6 +187,26 @@ std::string_view backward_input_algorithm_name(BackwardInputAlgorithm algorithm)
     return "?";
 }
 
+LayerGeometry rotated_forward_geometry(const LayerGeometry& g, const RotatedForward& rotated) {
+    return resolve_conv2d_layer("conv2d_layer_backward_input", g.output,
+                                Shape4{g.input.c, g.out_per_group(), g.weight.h, g.weight.w}, 0, rotated.options);
+}
+
+template <class T>
+BackwardInputAlgorithm choose_backward_input_algorithm(const LayerGeometry& g) {
+    const RotatedForward rotated = rotated_forward_of(g);
+    const bool pays = rotated.applies &&
+                      choose_layer_algorithm<T>(rotated_forward_geometry(g, rotated)) != LayerAlgorithm::im2col_gemm;
+    return pays ? BackwardInputAlgorithm::rotated_forward : BackwardInputAlgorithm::gemm_col2im;
+}
+
+template <class T>
+BackwardWeightAlgorithm choose_backward_weight_algorithm(const LayerGeometry& g) {
+    if (choose_layer_algorithm<T>(g) == LayerAlgorithm::winograd_f4x4_3x3) return BackwardWeightAlgorithm::winograd_f4x4_3x3;
+    if (g.depthwise() && g.groups > 1) return BackwardWeightAlgorithm::depthwise_direct;
+    return BackwardWeightAlgorithm::im2col_gemm;
+}
+
 RotatedForward rotated_forward_of(const LayerGeometry& g) {
     RotatedForward rotated{.applies = true, .options = {}};
     const Sides rows = rotated_padding(g.plane.rows, rotated.applies);
@@ -241,8 +252,8 @@ Tensor4<T> conv2d_layer_backward_input(const Tensor4<T>& weight, const Tensor4<T
     if (algorithm == BackwardInputAlgorithm::rotated_forward && !rotated.applies)
         throw argument_error(str(op, ": rotated_forward needs stride 1 and padding at most (K-1)·dilation on every "
                                  "side, but the layer is ", g.str()));
-    if (algorithm == BackwardInputAlgorithm::rotated_forward ||
-        (algorithm == BackwardInputAlgorithm::automatic && rotated.applies && rotated_forward_pays<T>(g, rotated)))
+    if (algorithm == BackwardInputAlgorithm::automatic) algorithm = choose_backward_input_algorithm<T>(g);
+    if (algorithm == BackwardInputAlgorithm::rotated_forward)
         return conv2d_layer(dy, rotated_weight(weight, g.groups), arma::Col<T>{}, rotated.options);
     Tensor4<T> dx(g.input);  // zeros: col2im adds
     const int threads = sample_threads(g.input.n);
@@ -267,16 +278,14 @@ Tensor4<T> conv2d_layer_backward_weight(const Tensor4<T>& x, const Tensor4<T>& d
     if (algorithm == BackwardWeightAlgorithm::winograd_f4x4_3x3 && !winograd_fits)
         throw argument_error(str(op, ": winograd_f4x4_3x3 needs a 3×3 kernel, stride 1, dilation 1 and one group, "
                                  "but the layer is ", g.str()));
-    if (algorithm == BackwardWeightAlgorithm::winograd_f4x4_3x3 ||
-        (algorithm == BackwardWeightAlgorithm::automatic &&
-         choose_layer_algorithm<T>(g) == LayerAlgorithm::winograd_f4x4_3x3)) {
+    if (algorithm == BackwardWeightAlgorithm::depthwise_direct && !g.depthwise())
+        throw argument_error(str(op, ": depthwise_direct needs one input channel per group, but the layer is ", g.str()));
+    if (algorithm == BackwardWeightAlgorithm::automatic) algorithm = choose_backward_weight_algorithm<T>(g);
+    if (algorithm == BackwardWeightAlgorithm::winograd_f4x4_3x3) {
         detail::conv2d_layer_backward_weight_winograd(x, dy, g, dw);
         return dw;
     }
-    if (algorithm == BackwardWeightAlgorithm::depthwise_direct && !g.depthwise())
-        throw argument_error(str(op, ": depthwise_direct needs one input channel per group, but the layer is ", g.str()));
-    if (algorithm == BackwardWeightAlgorithm::depthwise_direct ||
-        (algorithm == BackwardWeightAlgorithm::automatic && g.depthwise() && g.groups > 1)) {
+    if (algorithm == BackwardWeightAlgorithm::depthwise_direct) {
         backward_weight_depthwise(x, dy, g, dw);
         return dw;
     }
@@ -339,6 +348,8 @@ Tensor4<T> conv1d_layer_backward_weight(const Tensor4<T>& x, const Tensor4<T>& d
 }
 
 #define CNNLAB_INSTANTIATE_BACKWARD(T)                                                                             \
+    template BackwardInputAlgorithm choose_backward_input_algorithm<T>(const LayerGeometry&);                      \
+    template BackwardWeightAlgorithm choose_backward_weight_algorithm<T>(const LayerGeometry&);                    \
     template Tensor4<T> rotated_weight(const Tensor4<T>&, std::size_t);                                            \
     template Tensor4<T> conv2d_layer_backward_input(const Tensor4<T>&, const Tensor4<T>&, const Shape4&,           \
                                                     const Conv2dOptions&, BackwardInputAlgorithm);                 \

@@ -72,6 +72,19 @@ struct RotatedForward {
 /// Whether and how conv2d_layer_backward_input of geometry `g` runs as a forward layer.
 RotatedForward rotated_forward_of(const LayerGeometry& g);
 
+/// The geometry of the rotated forward layer of `g` (input δ, weight rotated_weight's shape).
+LayerGeometry rotated_forward_geometry(const LayerGeometry& g, const RotatedForward& rotated);
+
+/// The path BackwardInputAlgorithm::automatic takes: rotated_forward when it applies and Chapter 2's
+/// choice for that forward layer is a specialised path (Winograd, 1×1, depthwise), else gemm_col2im.
+template <class T>
+BackwardInputAlgorithm choose_backward_input_algorithm(const LayerGeometry& g);
+
+/// The path BackwardWeightAlgorithm::automatic takes: winograd_f4x4_3x3 where the forward takes
+/// Winograd F(4×4, 3×3), depthwise_direct for a depthwise layer, else im2col_gemm.
+template <class T>
+BackwardWeightAlgorithm choose_backward_weight_algorithm(const LayerGeometry& g);
+
 /// The weight of the rotated forward: \f$W'_{\gamma C_{in}/g + c,\, q,\, u,\, v} =
 /// W_{\gamma C_{out}/g + q,\, c,\, K_h-1-u,\, K_w-1-v}\f$ — every kernel turned by 180° and, inside
 /// each group \f$\gamma\f$, input and output channels swapped (\f$C_{in} \times C_{out}/g \times

@@ -16,8 +16,10 @@
 #include <armadillo>
 #include <array>
 #include <cstddef>
+#include <memory>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace cnnlab {
@@ -39,6 +41,36 @@ struct Shape4 {
 /// Writes str(): "4×2×3×5".
 inline std::ostream& operator<<(std::ostream& out, const Shape4& shape) { return out << shape.str(); }
 
+/// Tag of the Tensor4 constructor that leaves the values unset, for a kernel that writes every one.
+struct Uninitialized {};
+/// The tag value: `Tensor4<T> y(shape, uninitialized);`
+inline constexpr Uninitialized uninitialized{};
+
+namespace detail {
+/// std::allocator, except that `resize(n)` and `vector(n)` leave the new values unset
+/// (default-initialization instead of value-initialization). Filling a large output with zeros
+/// first costs a full extra write of it, as much as a bandwidth-bound kernel's whole output.
+template <class T>
+struct DefaultInitAllocator : std::allocator<T> {
+    template <class U>
+    struct rebind {
+        using other = DefaultInitAllocator<U>;  ///< the same allocator for U
+    };
+    DefaultInitAllocator() = default;
+    /// Converts from the allocator of another type (stateless).
+    template <class U>
+    DefaultInitAllocator(const DefaultInitAllocator<U>&) noexcept {}
+    /// Constructs without arguments as `new (p) U` (no zeroing); with arguments as std::allocator.
+    template <class U, class... Args>
+    void construct(U* p, Args&&... args) {
+        if constexpr (sizeof...(Args) == 0)
+            ::new (static_cast<void*>(p)) U;
+        else
+            ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
+};
+}  // namespace detail
+
 /// A dense N×C×H×W tensor of `T` (float or double); see the file comment for its memory order.
 template <class T>
 class Tensor4 {
@@ -46,6 +78,8 @@ public:
     Tensor4() = default;
     /// A zero-filled tensor of the given shape.
     explicit Tensor4(Shape4 shape) : shape_(shape), data_(shape.elements(), T(0)) {}
+    /// A tensor of the given shape whose values are unset: for kernels that write every element.
+    Tensor4(Shape4 shape, Uninitialized) : shape_(shape), data_(shape.elements()) {}
 
     /// Copies values given in PyTorch's row-major order (last index fastest).
     static Tensor4 from_row_major(Shape4 shape, const std::vector<T>& values) {
@@ -123,7 +157,7 @@ private:
     }
 
     Shape4 shape_{};
-    std::vector<T> data_;
+    std::vector<T, detail::DefaultInitAllocator<T>> data_;
 };
 
 }  // namespace cnnlab

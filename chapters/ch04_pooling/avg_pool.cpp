@@ -121,7 +121,7 @@ Tensor4<T> avg_pool(std::string_view op, const Tensor4<T>& x, const Pool2dOption
     const AvgAxis<T> rows(g.input.h, g.output.h, g.kernel.rows, g.stride.rows, g.padding.rows, g.count_include_pad);
     const AvgAxis<T> cols(g.input.w, g.output.w, g.kernel.cols, g.stride.cols, g.padding.cols, g.count_include_pad);
     const OutputSpan interior_rows = detail::interior_span(g.output.h, g.input.h, g.kernel.rows, g.stride.rows, g.padding.rows, 1);
-    Tensor4<T> y(given.output);
+    Tensor4<T> y(given.output, uninitialized);  // every value written below
     const std::size_t planes = g.input.n * g.input.c, in_plane = g.input.h * g.input.w, out_plane = g.output.h * g.output.w;
 // Planes in chunks of 4 taken on demand: a core that is busy elsewhere does not hold up the other.
 #pragma omp parallel if (detail::worth_threads(planes, x.size()))

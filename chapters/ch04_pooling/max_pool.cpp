@@ -5,7 +5,10 @@
 //     (contiguous, element-wise), with the winning column's index;
 //  2. row pass: y[i, j] = max over the window's taps u of m[i·s_h + u·d_h − p_h], vectorized over i
 //     (the stride is a compile-time constant for s_h = 1 and 2).
-// Each pass combines its first two columns / taps in one loop, then folds in the rest.
+// Each pass combines its first two columns / taps in one step, then folds in the rest, on blocks
+// of 16 floats / 8 doubles (simd.hpp; the last block of a column overlaps the one before, so no
+// scalar remainder is left: on random data a scalar max mispredicts a branch per element, and the
+// remainders of 56- and 14-row outputs took most of the time).
 // Both passes use PyTorch's update test "candidate > best or candidate is NaN", scanning taps in
 // increasing order. That keeps PyTorch's row-major answer exactly: without NaN, the column pass
 // picks the first maximal column of each row and the row pass the first row reaching the maximum —
@@ -14,6 +17,7 @@
 // checked scalar path; padded cells are skipped, never compared.
 //
 // Backward scatters δ to the stored arg-maxes, plane by plane.
+#include "chapters/ch00_foundation/simd.hpp"
 #include "chapters/ch04_pooling/pool_planes.hpp"
 #include "chapters/ch04_pooling/pooling.hpp"
 
@@ -29,47 +33,64 @@ namespace {
 
 using detail::OutputSpan;
 
-/// PyTorch's test: a candidate replaces the best so far when it is greater or NaN. (Written with
-/// `|` and `x != x`, no short-circuit branch, so that the loops below vectorize into compare +
-/// blend.)
+/// PyTorch's test: a candidate replaces the best so far when it is greater or NaN.
 template <class T>
 inline bool wins(T candidate, T best) {
+    return candidate > best || candidate != candidate;
+}
+
+// The same test on W lanes at once, and the combining steps of both passes on blocks of W
+// consecutive outputs (simd::cover_in_blocks: max is idempotent, so the last block may overlap
+// the one before). A step takes the running best (value, index) and a candidate, or two
+// candidates — the first two columns / taps in one go saves copying the first into m.
+
+/// Lane mask of wins(candidate, best).
+template <class V>
+inline auto lanes_win(const V& candidate, const V& best) {
     return (candidate > best) | (candidate != candidate);
 }
 
-/// `take ? a : b` for indices as bit masks: GCC vectorizes this where it sees the plain ternary on
-/// two loaded indices as control flow.
-inline std::uint32_t select_index(bool take, std::uint32_t a, std::uint32_t b) {
-    const std::uint32_t mask = 0u - std::uint32_t(take);
-    return (a & mask) | (b & ~mask);
+/// m[r] = the winner of m[r] and column[r] (index base + r), r < W.
+template <std::size_t W, class T, bool Argmax>
+void combine_column(const T* column, std::uint32_t base, T* m, std::uint32_t* mi) {
+    const auto value = simd::load<T, W>(column), best = simd::load<T, W>(m);
+    const auto take = lanes_win(value, best);
+    simd::store<T, W>(m, take ? value : best);
+    if constexpr (Argmax) simd::store<std::uint32_t, W>(mi, simd::select<W>(take, simd::ramp<W>(base), simd::load<std::uint32_t, W>(mi)));
 }
 
-/// One column of the column pass: m[r] = the winner of m[r] and column[r] (index base + r).
-template <class T, bool Argmax>
-void combine_column(const T* __restrict column, std::uint32_t base, std::size_t rows, T* __restrict m,
-                    std::uint32_t* __restrict mi) {
-    for (std::size_t r = 0; r < rows; ++r) {  // loads first, then blends (see combine_tap)
-        const T value = column[r], best = m[r];
-        const bool take = wins(value, best);
-        if constexpr (Argmax) {
-            const std::uint32_t best_index = mi[r];
-            mi[r] = take ? base + std::uint32_t(r) : best_index;
-        }
-        m[r] = take ? value : best;
-    }
+/// m[r] = the winner of first[r] (tested first) and second[r], r < W.
+template <std::size_t W, class T, bool Argmax>
+void combine_two_columns(const T* first, std::uint32_t first_base, const T* second, std::uint32_t second_base, T* m,
+                         std::uint32_t* mi) {
+    const auto best = simd::load<T, W>(first), value = simd::load<T, W>(second);
+    const auto take = lanes_win(value, best);
+    simd::store<T, W>(m, take ? value : best);
+    if constexpr (Argmax) simd::store<std::uint32_t, W>(mi, simd::select<W>(take, simd::ramp<W>(second_base), simd::ramp<W>(first_base)));
 }
 
-/// The first two columns of the column pass in one go: m[r] = the winner of first[r] (tested
-/// first) and second[r] — saves copying the first column into m before combining.
-template <class T, bool Argmax>
-void combine_two_columns(const T* __restrict first, std::uint32_t first_base, const T* __restrict second,
-                         std::uint32_t second_base, std::size_t rows, T* __restrict m, std::uint32_t* __restrict mi) {
-    for (std::size_t r = 0; r < rows; ++r) {
-        const T best = first[r], value = second[r];
-        const bool take = wins(value, best);
-        if constexpr (Argmax) mi[r] = take ? second_base + std::uint32_t(r) : first_base + std::uint32_t(r);
-        m[r] = take ? value : best;
-    }
+/// out[i] = the winner of out[i] and tap[i·stride], i < W (with the indices when Argmax).
+/// `Stride` is the stride when known at compile time (1, 2), else 0.
+template <std::size_t W, std::size_t Stride, class T, bool Argmax>
+void combine_tap(const T* tap, const std::uint32_t* tap_index, std::size_t stride, T* out, std::uint32_t* out_index) {
+    const auto value = simd::load_strided<Stride, T, W>(tap, stride), best = simd::load<T, W>(out);
+    const auto take = lanes_win(value, best);
+    simd::store<T, W>(out, take ? value : best);
+    if constexpr (Argmax)
+        simd::store<std::uint32_t, W>(out_index, simd::select<W>(take, simd::load_strided<Stride, std::uint32_t, W>(tap_index, stride),
+                                                        simd::load<std::uint32_t, W>(out_index)));
+}
+
+/// out[i] = the winner of tap0[i·stride] (tested first) and tap1[i·stride], i < W.
+template <std::size_t W, std::size_t Stride, class T, bool Argmax>
+void combine_two_taps(const T* tap0, const std::uint32_t* index0, const T* tap1, const std::uint32_t* index1,
+                      std::size_t stride, T* out, std::uint32_t* out_index) {
+    const auto best = simd::load_strided<Stride, T, W>(tap0, stride), value = simd::load_strided<Stride, T, W>(tap1, stride);
+    const auto take = lanes_win(value, best);
+    simd::store<T, W>(out, take ? value : best);
+    if constexpr (Argmax)
+        simd::store<std::uint32_t, W>(out_index, simd::select<W>(take, simd::load_strided<Stride, std::uint32_t, W>(index1, stride),
+                                                        simd::load_strided<Stride, std::uint32_t, W>(index0, stride)));
 }
 
 /// Column pass for output column j: m[r] (and mi[r], its plane index) = the max over the window's
@@ -87,9 +108,14 @@ bool column_pass(const T* x, const PoolGeometry& g, std::size_t j, T* m, std::ui
         const T* column = x + std::size_t(c) * rows;
         const auto base = std::uint32_t(std::size_t(c) * rows);
         if (filled) {
-            combine_column<T, Argmax>(column, base, rows, m, mi);
+            simd::cover_in_blocks<simd::lanes<T>>(rows, [&]<std::size_t W>(std::size_t r) {
+                combine_column<W, T, Argmax>(column + r, base + std::uint32_t(r), m + r, Argmax ? mi + r : nullptr);
+            });
         } else if (pending != nullptr) {
-            combine_two_columns<T, Argmax>(pending, pending_base, column, base, rows, m, mi);
+            simd::cover_in_blocks<simd::lanes<T>>(rows, [&]<std::size_t W>(std::size_t r) {
+                combine_two_columns<W, T, Argmax>(pending + r, pending_base + std::uint32_t(r), column + r,
+                                                  base + std::uint32_t(r), m + r, Argmax ? mi + r : nullptr);
+            });
             filled = true;
         } else {
             pending = column;
@@ -103,41 +129,6 @@ bool column_pass(const T* x, const PoolGeometry& g, std::size_t j, T* m, std::ui
         filled = true;
     }
     return filled;
-}
-
-/// One tap of the row pass: out[i] = the winner of out[i] and tap[i·Stride], for i < count (with
-/// the indices when Argmax). Restrict pointers: the buffers never overlap, and telling the
-/// compiler so lets it vectorize without run-time alias checks.
-template <class T, bool Argmax, std::size_t Stride>
-void combine_tap(const T* __restrict tap, const std::uint32_t* __restrict tap_index, std::size_t stride,
-                 std::size_t count, T* __restrict out, std::uint32_t* __restrict out_index) {
-    if constexpr (Stride != 0) stride = Stride;
-    // Every operand is loaded before the selects: GCC then if-converts them into blends (written
-    // the other way round it sees control flow and leaves the arg-max loop scalar).
-    for (std::size_t i = 0; i < count; ++i) {
-        const T value = tap[i * stride], best = out[i];
-        const bool take = wins(value, best);
-        if constexpr (Argmax) {
-            const std::uint32_t index = tap_index[i * stride], best_index = out_index[i];
-            out_index[i] = take ? index : best_index;
-        }
-        out[i] = take ? value : best;
-    }
-}
-
-/// The first two taps of the row pass: out[i] = the winner of tap0[i·Stride] (tested first) and
-/// tap1[i·Stride].
-template <class T, bool Argmax, std::size_t Stride>
-void combine_two_taps(const T* __restrict tap0, const std::uint32_t* __restrict index0, const T* __restrict tap1,
-                      const std::uint32_t* __restrict index1, std::size_t stride, std::size_t count, T* __restrict out,
-                      std::uint32_t* __restrict out_index) {
-    if constexpr (Stride != 0) stride = Stride;
-    for (std::size_t i = 0; i < count; ++i) {
-        const T best = tap0[i * stride], value = tap1[i * stride];
-        const bool take = wins(value, best);
-        if constexpr (Argmax) out_index[i] = select_index(take, index1[i * stride], index0[i * stride]);
-        out[i] = take ? value : best;
-    }
 }
 
 /// Row pass over the interior output rows (every tap inside the input): y[i] = max over taps u of
@@ -157,12 +148,20 @@ void row_pass_interior(const T* m, const std::uint32_t* mi, const PoolGeometry& 
         }
         return;
     }
+    const auto indices = [&](std::size_t offset) { return Argmax ? mi + offset : nullptr; };
+    const auto out_indices = [&](std::size_t i) { return Argmax ? out_index + i : nullptr; };
     const std::size_t second = first + g.dilation.rows;  // taps 0 and 1 in one go, as the column pass
-    combine_two_taps<T, Argmax, Stride>(m + first, Argmax ? mi + first : nullptr, m + second,
-                                        Argmax ? mi + second : nullptr, stride, count, out, out_index);
+    simd::cover_in_blocks<simd::lanes<T>>(count, [&]<std::size_t W>(std::size_t i) {
+        const std::size_t at = i * stride;
+        combine_two_taps<W, Stride, T, Argmax>(m + first + at, indices(first + at), m + second + at,
+                                               indices(second + at), stride, out + i, out_indices(i));
+    });
     for (std::size_t u = 2; u < g.kernel.rows; ++u) {
         const std::size_t offset = first + u * g.dilation.rows;
-        combine_tap<T, Argmax, Stride>(m + offset, Argmax ? mi + offset : nullptr, stride, count, out, out_index);
+        simd::cover_in_blocks<simd::lanes<T>>(count, [&]<std::size_t W>(std::size_t i) {
+            const std::size_t at = offset + i * stride;
+            combine_tap<W, Stride, T, Argmax>(m + at, indices(at), stride, out + i, out_indices(i));
+        });
     }
 }
 
@@ -222,8 +221,10 @@ void max_pool_planes(const Tensor4<T>& x, const PoolGeometry& geometry, T* y, st
 // Planes in chunks of 4 taken on demand: a core that is busy elsewhere does not hold up the other.
 #pragma omp parallel if (detail::worth_threads(planes, x.size()))
     {
-        std::vector<T> m(g.input.h);                             // the column pass's maxima …
-        std::vector<std::uint32_t> mi(Argmax ? g.input.h : 0);   // … and their plane indices
+        // The column pass's maxima and their plane indices; one element more for the stride-2 loads
+        // of the row pass, which read one past their last tap (simd::load_strided).
+        std::vector<T> m(g.input.h + 1);
+        std::vector<std::uint32_t> mi(Argmax ? g.input.h + 1 : 0);
 #pragma omp for schedule(dynamic, 4)
         for (std::size_t p = 0; p < planes; ++p)
             max_pool_plane<T, Argmax>(x.data() + p * in_plane, g, interior_rows, y + p * out_plane,
@@ -234,7 +235,7 @@ void max_pool_planes(const Tensor4<T>& x, const PoolGeometry& geometry, T* y, st
 template <class T>
 Tensor4<T> max_pool_values(std::string_view op, const Tensor4<T>& x, const Pool2dOptions& options) {
     const PoolGeometry g = resolve_pool2d(op, x.shape(), options);
-    Tensor4<T> y(g.output);
+    Tensor4<T> y(g.output, uninitialized);  // every value written below
     max_pool_planes<T, false>(x, g, y.data(), nullptr);
     return y;
 }
@@ -252,7 +253,7 @@ MaxPoolResult<T> max_pool2d_with_argmax(const Tensor4<T>& x, const Pool2dOptions
     if (g.input.h * g.input.w >= no_argmax)
         throw shape_error(str("max_pool2d_with_argmax: plane ", size_string(g.input.h, g.input.w),
                               " has too many cells for 32-bit arg-max indices"));
-    MaxPoolResult<T> result{Tensor4<T>(g.output), std::vector<std::uint32_t>(g.output.elements())};
+    MaxPoolResult<T> result{Tensor4<T>(g.output, uninitialized), std::vector<std::uint32_t>(g.output.elements())};
     max_pool_planes<T, true>(x, g, result.y.data(), result.argmax.data());
     return result;
 }

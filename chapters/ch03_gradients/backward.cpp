@@ -255,16 +255,7 @@ Tensor4<T> conv2d_layer_backward_input(const Tensor4<T>& weight, const Tensor4<T
     if (algorithm == BackwardInputAlgorithm::automatic) algorithm = choose_backward_input_algorithm<T>(g);
     if (algorithm == BackwardInputAlgorithm::rotated_forward)
         return conv2d_layer(dy, rotated_weight(weight, g.groups), arma::Col<T>{}, rotated.options);
-    Tensor4<T> dx(g.input);  // zeros: col2im adds
-    const int threads = sample_threads(g.input.n);
-    if (threads == 1) {
-        for (std::size_t n = 0; n < g.input.n; ++n) backward_input_sample(weight, dy, g, n, dx);
-        return dx;
-    }
-    const SingleThreadedBlas single;  // each OpenMP thread runs whole samples, BLAS one thread each
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-    for (std::size_t n = 0; n < g.input.n; ++n) backward_input_sample(weight, dy, g, n, dx);  // disjoint samples of dx
-    return dx;
+    return detail::backward_input_gemm_col2im(weight, dy, g);
 }
 
 template <class T>
@@ -289,6 +280,28 @@ Tensor4<T> conv2d_layer_backward_weight(const Tensor4<T>& x, const Tensor4<T>& d
         backward_weight_depthwise(x, dy, g, dw);
         return dw;
     }
+    return detail::backward_weight_im2col_gemm(x, dy, g);
+}
+
+namespace detail {
+
+template <class T>
+Tensor4<T> backward_input_gemm_col2im(const Tensor4<T>& weight, const Tensor4<T>& dy, const LayerGeometry& g) {
+    Tensor4<T> dx(g.input);  // zeros: col2im adds
+    const int threads = sample_threads(g.input.n);
+    if (threads == 1) {
+        for (std::size_t n = 0; n < g.input.n; ++n) backward_input_sample(weight, dy, g, n, dx);
+        return dx;
+    }
+    const SingleThreadedBlas single;  // each OpenMP thread runs whole samples, BLAS one thread each
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (std::size_t n = 0; n < g.input.n; ++n) backward_input_sample(weight, dy, g, n, dx);  // disjoint samples of dx
+    return dx;
+}
+
+template <class T>
+Tensor4<T> backward_weight_im2col_gemm(const Tensor4<T>& x, const Tensor4<T>& dy, const LayerGeometry& g) {
+    Tensor4<T> dw(g.weight);
     const int threads = sample_threads(g.input.n);
     if (threads == 1) {
         for (std::size_t n = 0; n < g.input.n; ++n) backward_weight_sample(x, dy, g, n, dw.data());
@@ -310,6 +323,13 @@ Tensor4<T> conv2d_layer_backward_weight(const Tensor4<T>& x, const Tensor4<T>& d
         for (std::size_t i = 0; i < dw.size(); ++i) dw.data()[i] += p[i];
     return dw;
 }
+
+template Tensor4<float> backward_input_gemm_col2im(const Tensor4<float>&, const Tensor4<float>&, const LayerGeometry&);
+template Tensor4<double> backward_input_gemm_col2im(const Tensor4<double>&, const Tensor4<double>&, const LayerGeometry&);
+template Tensor4<float> backward_weight_im2col_gemm(const Tensor4<float>&, const Tensor4<float>&, const LayerGeometry&);
+template Tensor4<double> backward_weight_im2col_gemm(const Tensor4<double>&, const Tensor4<double>&, const LayerGeometry&);
+
+}  // namespace detail
 
 template <class T>
 arma::Col<T> conv2d_layer_backward_bias(const Tensor4<T>& dy) {

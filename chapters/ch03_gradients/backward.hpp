@@ -140,6 +140,18 @@ Tensor4<T> conv2d_layer_backward_weight(const Tensor4<T>& x, const Tensor4<T>& d
                                         const Conv2dOptions& options = {},
                                         BackwardWeightAlgorithm algorithm = BackwardWeightAlgorithm::automatic);
 
+namespace detail {
+/// The GEMM + col2im path of conv2d_layer_backward_input on a resolved geometry: dy has the shape
+/// `g.output`, the result the shape `g.input`. Transposed convolution (Chapter 5) calls it with the
+/// geometry of the conv it transposes, whose output may be cut short (TransposedGeometry::adjoint).
+template <class T>
+Tensor4<T> backward_input_gemm_col2im(const Tensor4<T>& weight, const Tensor4<T>& dy, const LayerGeometry& g);
+
+/// The im2col + GEMM path of conv2d_layer_backward_weight on a resolved geometry (as above).
+template <class T>
+Tensor4<T> backward_weight_im2col_gemm(const Tensor4<T>& x, const Tensor4<T>& dy, const LayerGeometry& g);
+}  // namespace detail
+
 /// \f$\partial f / \partial b\f$ of conv2d_layer: \f$\frac{\partial f}{\partial b_p} = \sum_n \sum_{i,j}
 /// \delta_{n,p,i,j}\f$, the sums of the upstream gradient's planes.
 /// \param dy \f$\delta = \partial f / \partial Y\f$, \f$N \times C_{out} \times H_{out} \times W_{out}\f$

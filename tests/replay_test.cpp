@@ -1,5 +1,6 @@
-// Case files and replay: the golden SciPy vectors of Chapter 1 and PyTorch vectors of Chapters 2, 3 and 4
-// (layers, their gradients by autograd, pooling forward and backward) run through cnnlab's optimized ops,
+// Case files and replay: the golden SciPy vectors of Chapter 1 and PyTorch vectors of Chapters 2 to 5
+// (layers, their gradients by autograd, pooling forward and backward, transposed convolutions forward and
+// backward) run through cnnlab's optimized ops,
 // the reader/writer round trip, and corrupt files reported per case.
 #define BOOST_TEST_MODULE replay
 #include <boost/test/unit_test.hpp>
@@ -25,6 +26,7 @@ const char* const golden_path = CNNLAB_SOURCE_DIR "/data/golden/ch01_single_chan
 const char* const golden_layers_path = CNNLAB_SOURCE_DIR "/data/golden/ch02_layers.cases";
 const char* const golden_gradients_path = CNNLAB_SOURCE_DIR "/data/golden/ch03_gradients.cases";
 const char* const golden_pooling_path = CNNLAB_SOURCE_DIR "/data/golden/ch04_pooling.cases";
+const char* const golden_transposed_path = CNNLAB_SOURCE_DIR "/data/golden/ch05_transposed.cases";
 
 // The problem of an entry, or "" (Boost.Test evaluates a message even when the check passes).
 std::string problem_of(const cases::ReadEntry& e) { return e.problem ? e.problem->what() : ""; }
@@ -482,6 +484,121 @@ BOOST_AUTO_TEST_CASE(pooling_literals) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
+// Chapter 5: PyTorch's F.conv_transpose2d / F.conv_transpose1d and their gradients by autograd,
+// data/golden/ch05_transposed.cases.
+BOOST_AUTO_TEST_SUITE(golden_transposed)
+
+// run_case on every case: y, gx, gw and (exactly for the bias cases) gb within 1e-9 of PyTorch.
+// The inputs are multiples of 1/8, so PyTorch's values are exact; the worst error is reported.
+BOOST_AUTO_TEST_CASE(every_transposed_case_agrees_with_pytorch) {
+    const std::vector<cases::Case> all = golden_cases(golden_transposed_path);
+    BOOST_TEST(all.size() >= 35u);
+    std::map<std::string, int> per_op;
+    std::map<std::string, double> worst;
+    for (const cases::Case& c : all) {
+        ++per_op[c.op];
+        const cases::Case result = cases::run_case(c);
+        BOOST_TEST_CONTEXT("case " << c.id) {
+            BOOST_TEST_REQUIRE(c.tensors.contains("gy"));
+            BOOST_TEST_REQUIRE(result.error.empty(), result.error);
+            BOOST_TEST(result.tensors.contains("gb") == c.tensors.contains("b"));
+            for (const char* name : {"y", "gx", "gw", "gb"}) {
+                if (!c.tensors.contains(name)) continue;
+                BOOST_TEST_REQUIRE(result.tensors.contains(name), name);
+                const double e = max_error(result.tensors.at(name), c.tensors.at(name));
+                BOOST_TEST(e < 1e-9, name << ": max |Δ| = " << e);
+                worst[c.op + " " + name] = std::max(worst[c.op + " " + name], e);
+            }
+        }
+    }
+    for (const auto& [name, e] : worst) BOOST_TEST_MESSAGE("ch05 golden: " << name << ": max |Δ| = " << e);
+    BOOST_TEST(per_op["conv_transpose2d"] >= 30);
+    BOOST_TEST(per_op["conv_transpose1d"] >= 4);
+}
+
+// The file covers what a transposed convolution must handle: stride (also unequal per axis),
+// padding, output padding (also not below the stride, allowed by a larger dilation), dilation,
+// groups and depthwise, non-square kernels, batches, bias.
+BOOST_AUTO_TEST_CASE(transposed_cases_cover_the_arguments) {
+    std::map<std::string, int> count;
+    for (const cases::Case& c : golden_cases(golden_transposed_path)) {
+        const std::size_t axes = c.op == "conv_transpose1d" ? 1 : 2;
+        const auto value = [&](const std::string& key, std::size_t axis, long long fallback) {
+            const auto it = c.params.find(key);
+            return it == c.params.end() ? fallback : it->second[axis];
+        };
+        const auto any_axis = [&](auto predicate) {
+            for (std::size_t a = 0; a < axes; ++a)
+                if (predicate(a)) return true;
+            return false;
+        };
+        const auto& x = c.tensors.at("x").dims;
+        const auto& w = c.tensors.at("w").dims;
+        const long long groups = value("groups", 0, 1);
+        count["batched"] += x[0] > 1;
+        count["bias"] += c.tensors.contains("b");
+        count["stride > 1"] += any_axis([&](std::size_t a) { return value("stride", a, 1) > 1; });
+        count["padding"] += any_axis([&](std::size_t a) { return value("padding", a, 0) > 0; });
+        count["output_padding"] += any_axis([&](std::size_t a) { return value("output_padding", a, 0) > 0; });
+        count["output_padding >= stride"] +=
+            any_axis([&](std::size_t a) { return value("output_padding", a, 0) > 0 && value("output_padding", a, 0) >= value("stride", a, 1); });
+        count["dilation > 1"] += any_axis([&](std::size_t a) { return value("dilation", a, 1) > 1; });
+        count["groups > 1"] += groups > 1;
+        count["depthwise"] += groups > 1 && static_cast<std::size_t>(groups) == x[1];
+        if (axes == 2) {
+            count["2-D unequal strides"] += value("stride", 0, 1) != value("stride", 1, 1);
+            count["2-D non-square kernel"] += w[2] != w[3];
+        }
+    }
+    const std::map<std::string, int> minimum{
+        {"batched", 10}, {"bias", 15}, {"stride > 1", 15}, {"padding", 15}, {"output_padding", 10},
+        {"output_padding >= stride", 3}, {"dilation > 1", 8}, {"groups > 1", 6}, {"depthwise", 3},
+        {"2-D unequal strides", 5}, {"2-D non-square kernel", 8}};
+    for (const auto& [what, n] : minimum) BOOST_TEST(count[what] >= n, what << ": " << count[what] << " cases");
+}
+
+// d2l's literal (X = K = [[0, 1], [2, 3]]) with its outputs written out by hand: stride 1 scatters
+// four shifted copies of K into a 3×3 result; padding 1 keeps its centre; stride 2 puts the copies
+// side by side in a 4×4 result.
+BOOST_AUTO_TEST_CASE(transposed_literals) {
+    const std::vector<double> d2l{0, 1, 2, 3};
+    const std::vector<std::pair<std::map<std::string, std::vector<long long>>, std::vector<double>>> literals{
+        {{}, {0, 0, 1, 0, 4, 6, 4, 12, 9}},
+        {{{"padding", {1, 1}}}, {4}},
+        {{{"stride", {2, 2}}}, {0, 0, 0, 1, 0, 0, 2, 3, 0, 2, 0, 3, 4, 6, 6, 9}},
+    };
+    const std::map<std::string, long long> defaults{{"stride", 1}, {"padding", 0}, {"output_padding", 0},
+                                                    {"dilation", 1}, {"groups", 1}, {"bias", 0}};
+    const std::vector<cases::Case> all = golden_cases(golden_transposed_path);
+    for (const auto& [params, y] : literals) {
+        // The literal's params; every other one absent or at PyTorch's default.
+        const auto matches = [&](const cases::Case& c) {
+            if (c.op != "conv_transpose2d" || c.tensors.at("x").values != d2l || c.tensors.at("w").values != d2l) return false;
+            for (const auto& [key, values] : c.params) {
+                const auto given = params.find(key);
+                const auto fallback = defaults.find(key);
+                if (given == params.end() && fallback == defaults.end()) return false;
+                const std::vector<long long> wanted =
+                    given != params.end() ? given->second : std::vector<long long>(values.size(), fallback->second);
+                if (values != wanted) return false;
+            }
+            for (const auto& [key, values] : params)
+                if (!c.params.contains(key)) return false;
+            return true;
+        };
+        const auto it = std::find_if(all.begin(), all.end(), matches);
+        BOOST_TEST_CONTEXT("d2l literal with " << params.size() << " params, y " << y.size() << " values") {
+            BOOST_TEST_REQUIRE((it != all.end()), "the golden file has no such case");
+            const cases::Case result = cases::run_case(*it);
+            BOOST_TEST_REQUIRE(result.error.empty(), result.error);
+            BOOST_TEST(result.tensors.at("y").values == y, boost::test_tools::per_element());
+            BOOST_TEST(it->tensors.at("y").values == y, boost::test_tools::per_element());
+        }
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
 BOOST_AUTO_TEST_SUITE(reader_and_writer)
 
 BOOST_AUTO_TEST_CASE(row_major_tensors_become_column_major_matrices) {
@@ -856,6 +973,71 @@ BOOST_AUTO_TEST_CASE(bad_pooling_file_refuses_each_case_and_runs_the_next) {
         }
     }
     BOOST_TEST(cases::run_case(entries[1].value).tensors.at("gx").values == (std::vector<double>{0, 10, 0, 0, 0, 0, 0, -2}),
+               boost::test_tools::per_element());
+}
+
+// Malformed transposed-convolution cases: each refused on its own case, naming the op and the rule
+// broken; the arguments PyTorch refuses (an output padding not below the stride or the dilation) with
+// the library's own message.
+BOOST_AUTO_TEST_CASE(malformed_transposed_cases_are_refused_per_case) {
+    const std::string x4 = "tensor x 4 1 2 2 2\n1 2 3 4\n5 6 7 8\n";
+    const std::string w4 = "tensor w 4 2 1 2 2\n1 0 0 1\n1 1 1 1\n";
+    const std::string x3 = "tensor x 3 1 2 3\n1 2 3\n4 5 6\n";
+    const std::string w3 = "tensor w 3 2 1 2\n1 -1\n2 1\n";
+    std::istringstream file(
+        "case good\nop conv_transpose2d\nparam stride 2 2\n" + x4 + w4 + "end\n" +
+        "case unknown-param\nop conv_transpose2d\nparam kernel 2 2\n" + x4 + w4 + "end\n" +
+        "case mode\nop conv_transpose2d\nparam mode same\n" + x4 + w4 + "end\n" +
+        "case output-padding-too-large\nop conv_transpose2d\nparam stride 2 2\nparam output_padding 2 0\n" + x4 + w4 + "end\n" +
+        "case output-padding-equals-dilation\nop conv_transpose2d\nparam dilation 2 2\nparam output_padding 0 2\n" + x4 + w4 + "end\n" +
+        "case output-padding-count\nop conv_transpose2d\nparam output_padding 1\n" + x4 + w4 + "end\n" +
+        "case negative-output-padding\nop conv_transpose2d\nparam output_padding -1 0\n" + x4 + w4 + "end\n" +
+        "case zero-stride\nop conv_transpose2d\nparam stride 1 0\n" + x4 + w4 + "end\n" +
+        "case groups\nop conv_transpose2d\nparam groups 3\n" + x4 + w4 + "end\n" +
+        "case channels\nop conv_transpose2d\n" + x4 + "tensor w 4 1 1 2 2\n1 2 3 4\nend\n" +
+        "case bias-unannounced\nop conv_transpose2d\n" + x4 + w4 + "tensor b 1 1\n1\nend\n" +
+        "case bias-length\nop conv_transpose2d\nparam bias 1\n" + x4 + w4 + "tensor b 1 2\n1 2\nend\n" +
+        "case padding-eats-output\nop conv_transpose2d\nparam padding 2 0\n" + x4 + w4 + "end\n" +
+        "case gy-wrong-shape\nop conv_transpose2d\n" + x4 + w4 + "tensor gy 4 1 1 2 2\n1 2 3 4\nend\n" +
+        "case x-rank\nop conv_transpose1d\n" + x4 + w3 + "end\n" +
+        "case output-padding-1d\nop conv_transpose1d\nparam stride 2\nparam output_padding 2\n" + x3 + w3 + "end\n" +
+        "case gy-wrong-shape-1d\nop conv_transpose1d\n" + x3 + w3 + "tensor gy 3 1 1 3\n1 2 3\nend\n");
+    const std::map<std::string, std::string> expected{
+        {"good", ""},
+        {"unknown-param", "conv_transpose2d: unsupported param 'kernel' (this op takes stride, padding, output_padding, dilation, groups, bias)"},
+        {"mode", "conv_transpose2d: unsupported param 'mode'"},
+        {"output-padding-too-large", "conv_transpose2d: output_padding 2 is not smaller than the stride 2 or the dilation 1"},
+        {"output-padding-equals-dilation", "conv_transpose2d: output_padding 2 is not smaller than the stride 1 or the dilation 2"},
+        {"output-padding-count", "conv_transpose2d: param output_padding takes 2 integers (h w), got 1"},
+        {"negative-output-padding", "conv_transpose2d: param output_padding must be >= 0, got -1"},
+        {"zero-stride", "conv_transpose2d: param stride must be >= 1, got 0"},
+        {"groups", "conv_transpose2d: 2 input channels are not divisible by groups=3"},
+        {"channels", "conv_transpose2d: input has 2 channels but the weight's first size is 1"},
+        {"bias-unannounced", "conv_transpose2d: tensor b is given without param bias 1"},
+        {"bias-length", "conv_transpose2d: bias has 2 values but the layer has 1 output channels"},
+        {"padding-eats-output", "conv_transpose2d: output size (n-1)s - 2p + d(K-1) + a + 1 = -1 is below 1"},
+        {"gy-wrong-shape", "conv_transpose2d: gy is 1×1×2×2 but the forward's output y is 1×1×3×3: gy must have the shape of the forward's output"},
+        {"x-rank", "conv_transpose1d: tensor x must have 3 dimensions (N C_in L) but has 4"},
+        {"output-padding-1d", "conv_transpose1d (held as N×C×1×L): output_padding 2 is not smaller than the stride 2 or the dilation 1"},
+        {"gy-wrong-shape-1d", "conv_transpose1d (held as N×C×1×L): gy is 1×1×1×3 but the forward's output y is 1×1×1×4"},
+    };
+    const auto entries = cases::read_cases(file, "transposed.cases");
+    BOOST_TEST_REQUIRE(entries.size() == expected.size());
+    for (const cases::ReadEntry& e : entries) {
+        BOOST_TEST_REQUIRE(e.ok(), problem_of(e));  // well formed: the op refuses them, not the reader
+        const cases::Case result = cases::run_case(e.value);
+        const std::string& want = expected.at(e.value.id);
+        BOOST_TEST_CONTEXT("case " << e.value.id << ": " << result.error) {
+            if (want.empty()) BOOST_TEST(result.error.empty());
+            else BOOST_TEST((contains(result.error, want) && result.tensors.empty()), want);
+        }
+    }
+    // The good case by hand: z = [[1 2], [3 4]] and [[5 6], [7 8]], stride 2, so the 2×2 kernels of the
+    // four cells tile a 4×4 output without overlap: y = z₀ ⊗ [[1 0], [0 1]] + z₁ ⊗ [[1 1], [1 1]].
+    const cases::Case result = cases::run_case(entries[0].value);
+    BOOST_TEST_REQUIRE(result.error.empty(), result.error);
+    BOOST_TEST((result.tensors.at("y").dims == std::vector<std::size_t>{1, 1, 4, 4}));
+    BOOST_TEST(result.tensors.at("y").values == (std::vector<double>{6, 5, 8, 6, 5, 6, 6, 8, 10, 7, 12, 8, 7, 10, 8, 12}),
                boost::test_tools::per_element());
 }
 

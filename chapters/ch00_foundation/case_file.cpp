@@ -7,6 +7,7 @@
 #include "chapters/ch02_layers/layer.hpp"
 #include "chapters/ch03_gradients/backward.hpp"
 #include "chapters/ch04_pooling/pooling.hpp"
+#include "chapters/ch05_transposed/transposed.hpp"
 
 #include <algorithm>
 #include <array>
@@ -585,6 +586,64 @@ std::map<std::string, Tensor> run_adaptive_pool(const Case& c) {
     return out;
 }
 
+// ------------------------------------------------------------------------------------ transposed ops (Chapter 5)
+
+// conv_transpose1d / conv_transpose2d (PyTorch's F.conv_transpose1d / F.conv_transpose2d) through
+// cnnlab::conv_transpose1d / conv_transpose2d; with a `gy`, also gx, gw (and gb with a bias) through
+// their backward passes. The geometry is resolved here first, so that a refusal (of the options, of
+// the shapes or of gy's shape) names the case's op rather than the function behind it.
+std::map<std::string, Tensor> run_transposed(const Case& c, std::size_t axes) {
+    allow_only_params(c, {"stride", "padding", "output_padding", "dilation", "groups", "bias"});
+    const std::vector<std::size_t> stride = axis_param(c, "stride", axes, 1, 1);
+    const std::vector<std::size_t> padding = axis_param(c, "padding", axes, 0, 0);
+    const std::vector<std::size_t> output_padding = axis_param(c, "output_padding", axes, 0, 0);
+    const std::vector<std::size_t> dilation = axis_param(c, "dilation", axes, 1, 1);
+    const std::size_t groups = scalar_param(c, "groups", 1, std::numeric_limits<int>::max(), 1);
+    const bool has_bias = scalar_param(c, "bias", 0, 1, 0) == 1;
+
+    const Tensor4<double> x = layer_tensor(c, "x", axes, axes == 1 ? "N C_in L" : "N C_in H W");
+    const Tensor4<double> w = layer_tensor(c, "w", axes, axes == 1 ? "C_in C_out/groups K" : "C_in C_out/groups K_h K_w");
+    arma::vec b;
+    if (has_bias) b = to_vector(input(c, "b"), str(c.op, ": tensor b"));
+    else if (c.tensors.contains("b"))
+        throw argument_error(str(c.op, ": tensor b is given without param bias 1 (a bias needs both)"));
+
+    ConvTranspose1dOptions options_1d;
+    ConvTranspose2dOptions options;
+    if (axes == 2) {
+        options = {.stride = {stride[0], stride[1]},
+                   .padding = {padding[0], padding[1]},
+                   .output_padding = {output_padding[0], output_padding[1]},
+                   .dilation = {dilation[0], dilation[1]},
+                   .groups = groups};
+    } else {
+        options_1d = {.stride = stride[0], .padding = padding[0], .output_padding = output_padding[0], .dilation = dilation[0], .groups = groups};
+        options = as_conv_transpose2d_options(options_1d);
+    }
+    const std::string op = axes == 1 ? str(c.op, " (held as N×C×1×L)") : c.op;
+    const TransposedGeometry geometry = resolve_conv_transpose2d(op, x.shape(), w.shape(), b.n_elem, options);
+    std::optional<Tensor4<double>> gy;
+    if (c.tensors.contains("gy")) {
+        gy = layer_tensor(c, "gy", axes, axes == 1 ? "N C_out L_out" : "N C_out H_out W_out");
+        if (gy->shape() != geometry.output)
+            throw shape_error(str(op, ": gy is ", gy->shape(), " but the forward's output y is ", geometry.output,
+                                  ": gy must have the shape of the forward's output"));
+    }
+
+    std::map<std::string, Tensor> out;
+    out["y"] = layer_output(axes == 2 ? conv_transpose2d(x, w, b, options) : conv_transpose1d(x, w, b, options_1d), axes);
+    if (!gy) return out;
+    if (axes == 2) {
+        out["gx"] = layer_output(conv_transpose2d_backward_input(w, *gy, x.shape(), options), 2);
+        out["gw"] = layer_output(conv_transpose2d_backward_weight(x, *gy, w.shape(), options), 2);
+    } else {
+        out["gx"] = layer_output(conv_transpose1d_backward_input(w, *gy, x.shape(), options_1d), 1);
+        out["gw"] = layer_output(conv_transpose1d_backward_weight(x, *gy, w.shape(), options_1d), 1);
+    }
+    if (has_bias) out["gb"] = from_vector(conv_transpose2d_backward_bias(*gy));
+    return out;
+}
+
 // The op table. Each chapter adds its ops here (or through register_op).
 std::map<std::string, OpFunction>& op_table() {
     static std::map<std::string, OpFunction> table{
@@ -602,6 +661,9 @@ std::map<std::string, OpFunction>& op_table() {
         {"max_pool2d", [](const Case& c, const RunOptions&) { return run_pool(c, true); }},
         {"avg_pool2d", [](const Case& c, const RunOptions&) { return run_pool(c, false); }},
         {"adaptive_avg_pool2d", [](const Case& c, const RunOptions&) { return run_adaptive_pool(c); }},
+        // Chapter 5: transposed convolutions (PyTorch F.conv_transpose1d / F.conv_transpose2d), y, gx, gw, gb.
+        {"conv_transpose1d", [](const Case& c, const RunOptions&) { return run_transposed(c, 1); }},
+        {"conv_transpose2d", [](const Case& c, const RunOptions&) { return run_transposed(c, 2); }},
     };
     return table;
 }

@@ -11,9 +11,9 @@
 /// error <message to the end of the line>     (results files only)
 /// end
 /// \endverbatim
-/// Inputs are `x`, `w`, `b` (with `param bias 1`) and, for the layer and pooling ops, optionally `gy`;
-/// outputs `y` and, for a layer case with `gy`, `gx`, `gw` and (with a bias) `gb`, for a pooling case
-/// with `gy`, `gx`.
+/// Inputs are `x`, `w`, `b` (with `param bias 1`) and, for the layer, transposed and pooling ops,
+/// optionally `gy`; outputs `y` and, for a layer or transposed case with `gy`, `gx`, `gw` and (with a
+/// bias) `gb`, for a pooling case with `gy`, `gx`.
 /// A results file repeats `case`, `op` and the outputs, or an `error` line. `data/golden/README.md`
 /// describes the format and the golden files, which `tools/golden/make.py` makes with SciPy and PyTorch.
 ///
@@ -98,7 +98,8 @@ using OpFunction = std::function<std::map<std::string, Tensor>(const Case&, cons
 
 /// Adds or replaces an op that run_case can execute. The chapters' ops are registered on first use
 /// of the table (xcorr1d, convolve1d, xcorr2d, convolve2d from Chapter 1; conv1d, conv2d,
-/// conv1d_same, conv2d_same from Chapter 2; max_pool2d, avg_pool2d, adaptive_avg_pool2d from Chapter 4).
+/// conv1d_same, conv2d_same from Chapter 2; max_pool2d, avg_pool2d, adaptive_avg_pool2d from Chapter 4;
+/// conv_transpose1d, conv_transpose2d from Chapter 5).
 void register_op(const std::string& name, OpFunction function);
 
 /// The names of the ops run_case can execute, sorted.
@@ -141,6 +142,18 @@ std::vector<std::string> supported_ops();
 /// An argument PyTorch refuses (a zero kernel or stride, padding above half the kernel, an output
 /// size below 1) becomes the case's error, as the library words it; a `gy` of another shape, a
 /// shape_error naming the op and both shapes.
+///
+/// Transposed convolutions (Chapter 5, PyTorch `F.conv_transpose1d`/`F.conv_transpose2d`, →
+/// cnnlab::conv_transpose1d, cnnlab::conv_transpose2d): `x` is N×C_in×L or N×C_in×H×W, `w` is
+/// \f$C_{in} \times C_{out}/g \times\f$ the kernel, `b` (\f$C_{out}\f$ values) given exactly when
+/// `param bias 1`. Params, one integer per axis (h w for 2-D), all optional: `stride` (1), `padding`
+/// (0), `output_padding` (0), `dilation` (1), `groups` (1), `bias` (0). With a `gy` of `y`'s shape the
+/// case also gets `gx`, `gw` and, with a bias, `gb`, from cnnlab::conv_transpose2d_backward_input,
+/// cnnlab::conv_transpose2d_backward_weight, cnnlab::conv_transpose2d_backward_bias (the
+/// conv_transpose1d ones for 1-D). An output padding PyTorch refuses (not below the stride or the
+/// dilation), groups not dividing the channels or an output size below 1 become the case's error,
+/// as resolve_conv_transpose2d words it; a `gy` of another shape, a shape_error naming the op and
+/// both shapes.
 Case run_case(const Case& c, const RunOptions& options = {});
 
 /// A 2-D tensor as a matrix (row-major values → column-major `arma::mat`). Throws data_error unless

@@ -103,6 +103,7 @@ TransposedGeometry resolve_conv_transpose2d(std::string_view op, const Shape4& i
 /// \param z       \f$N \times C_{in} \times H \times W\f$
 /// \param weight  \f$C_{in} \times C_{out}/g \times K_h \times K_w\f$
 /// \param bias    \f$C_{out}\f$ values, or empty for none
+/// \param options stride, padding, output_padding, dilation, groups
 /// \return \f$N \times C_{out} \times H_{out} \times W_{out}\f$
 /// \throws shape_error, argument_error as resolve_conv_transpose2d
 template <class T>
@@ -115,6 +116,7 @@ Tensor4<T> conv_transpose2d(const Tensor4<T>& z, const Tensor4<T>& weight, const
 /// \param weight      \f$C_{in} \times C_{out}/g \times K_h \times K_w\f$
 /// \param dy          \f$\delta\f$, of the forward's output shape
 /// \param input_shape the forward input \f$Z\f$'s shape
+/// \param options     the forward's options
 /// \throws shape_error when dy is not the forward's output shape, or as resolve_conv_transpose2d
 template <class T>
 Tensor4<T> conv_transpose2d_backward_input(const Tensor4<T>& weight, const Tensor4<T>& dy, const Shape4& input_shape,
@@ -126,6 +128,7 @@ Tensor4<T> conv_transpose2d_backward_input(const Tensor4<T>& weight, const Tenso
 /// \param z            the forward's input
 /// \param dy           \f$\delta\f$, of the forward's output shape
 /// \param weight_shape \f$C_{in} \times C_{out}/g \times K_h \times K_w\f$
+/// \param options      the forward's options
 /// \throws shape_error when dy is not the forward's output shape, or as resolve_conv_transpose2d
 template <class T>
 Tensor4<T> conv_transpose2d_backward_weight(const Tensor4<T>& z, const Tensor4<T>& dy, const Shape4& weight_shape,
@@ -157,6 +160,7 @@ Tensor4<T> conv_transpose1d_backward_weight(const Tensor4<T>& z, const Tensor4<T
 /// 1 and no padding (the wide convolution 宽卷积 of \f$z\f$ with \f$w\f$).
 /// \param z  the plane \f$H \times W\f$
 /// \param w  the kernel \f$K_h \times K_w\f$
+/// \param options stride, padding, output_padding, dilation (groups must be 1)
 template <class T>
 arma::Mat<T> conv_transpose2d(const arma::Mat<T>& z, const arma::Mat<T>& w, const ConvTranspose2dOptions& options = {});
 

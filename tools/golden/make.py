@@ -5,7 +5,8 @@ Usage (Debian's python3 with python3-scipy, python3-numpy and python3-torch):
     /usr/bin/python3 tools/golden/make.py [OUT_DIR]      # writes OUT_DIR/ch01_single_channel.cases (SciPy),
                                                           # OUT_DIR/ch02_layers.cases (PyTorch, layers.py)
                                                           # OUT_DIR/ch03_gradients.cases (PyTorch autograd)
-                                                          # and OUT_DIR/ch04_pooling.cases (PyTorch, pooling.py)
+                                                          # OUT_DIR/ch04_pooling.cases (PyTorch, pooling.py)
+                                                          # and OUT_DIR/ch05_transposed.cases (PyTorch, transposed.py)
                                                           # (default: data/golden beside this script's repo)
     /usr/bin/python3 tools/golden/make.py compare RESULTS [CASES]
                                                           # compares the `y` of a results file with the golden one
@@ -17,7 +18,8 @@ for byte (with the same library versions).
 
 This part of the script makes the Chapter 1 (single-channel) cases with SciPy; layers.py makes the
 Chapter 2 layer cases and the Chapter 3 gradient cases with PyTorch, pooling.py the Chapter 4 pooling
-cases (forward and autograd gradient).
+cases (forward and autograd gradient), transposed.py the Chapter 5 transposed-convolution cases (forward
+and autograd gradients).
 
 For every case that carries `pad_before`/`pad_after`, the script finds those paddings empirically: it pads
 the input with every per-side combination of zeros and keeps the one for which a valid-mode
@@ -268,6 +270,11 @@ def main(argv):
     pb = pooling.build_cases()
     write_cases(os.path.join(out_dir, pooling.CASES_FILE), pb.cases,
                 f"PyTorch {pooling.torch.__version__} (forward and autograd), NumPy {np.__version__}")
+
+    import transposed
+    tb = transposed.build_cases()
+    write_cases(os.path.join(out_dir, transposed.CASES_FILE), tb.cases,
+                f"PyTorch {transposed.torch.__version__} (forward and autograd), NumPy {np.__version__}")
     return 0
 
 

@@ -8,15 +8,18 @@
 #include "chapters/ch03_gradients/backward.hpp"
 #include "chapters/ch03_gradients/gradient_check.hpp"
 #include "chapters/ch04_pooling/pooling.hpp"
+#include "chapters/ch05_transposed/transposed.hpp"
 #include "exercises/ch01/ch01_checks.hpp"
 #include "exercises/ch02/ch02_checks.hpp"
 #include "exercises/ch03/ch03_checks.hpp"
 #include "exercises/ch04/ch04_checks.hpp"
+#include "exercises/ch05/ch05_checks.hpp"
 #include "exercises/checker/compare.hpp"
 #include "exercises/checker/report.hpp"
 #include "reference/convolution.hpp"
 #include "reference/gradients.hpp"
 #include "reference/pooling.hpp"
+#include "reference/transposed.hpp"
 
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
@@ -33,6 +36,7 @@ namespace ch01 = cnnlab::exercises::ch01;
 namespace ch02 = cnnlab::exercises::ch02;
 namespace ch03 = cnnlab::exercises::ch03;
 namespace ch04 = cnnlab::exercises::ch04;
+namespace ch05 = cnnlab::exercises::ch05;
 
 namespace {
 
@@ -64,7 +68,7 @@ BOOST_AUTO_TEST_SUITE(solutions)
 
 BOOST_AUTO_TEST_CASE(every_exercise_is_right_with_the_solutions) {
     const ex::Registry& registry = ex::all_exercises();
-    BOOST_TEST(registry.exercises().size() == 38u);  // 11 in Chapter 1, 8 in Chapter 2, 9 in Chapter 3, 10 in Chapter 4
+    BOOST_TEST(registry.exercises().size() == 47u);  // 11 in Chapter 1, 8 in Chapter 2, 9 in Chapter 3, 10 in Chapter 4, 9 in Chapter 5
     for (const ex::Result& r : ex::run_exercises(registry.select("")))
         BOOST_TEST((r.verdict.status == ex::Status::right), r.exercise->id << ": " << ex::status_name(r.verdict.status) << " — " << r.verdict.detail);
 }
@@ -81,7 +85,7 @@ BOOST_AUTO_TEST_CASE(every_exercise_has_a_hint_a_function_and_a_unique_id) {
 BOOST_AUTO_TEST_CASE(solutions_report_exits_zero) {
     std::ostringstream out;
     BOOST_TEST(ex::run_check(out, "", /*require_all=*/true) == 0);
-    BOOST_TEST(out.str().find("38 exercises: 38 right, 0 wrong, 0 errors, 0 not attempted") != std::string::npos, out.str());
+    BOOST_TEST(out.str().find("47 exercises: 47 right, 0 wrong, 0 errors, 0 not attempted") != std::string::npos, out.str());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -220,11 +224,15 @@ BOOST_AUTO_TEST_CASE(exit_codes) {
 
 BOOST_AUTO_TEST_CASE(selection) {
     const ex::Registry& r = ex::all_exercises();
-    BOOST_TEST(r.select("").size() == 38u);
+    BOOST_TEST(r.select("").size() == 47u);
     BOOST_TEST(r.select("1").size() == 11u);
     BOOST_TEST(r.select("2").size() == 8u);
     BOOST_TEST(r.select("3").size() == 9u);
     BOOST_TEST(r.select("4").size() == 10u);
+    BOOST_TEST(r.select("5").size() == 9u);
+    BOOST_TEST(r.select("5-8").size() == 1u);
+    BOOST_TEST(r.select("impl-tconv-size").size() == 1u);
+    BOOST_CHECK_THROW(r.select("impl-tconv"), cnnlab::argument_error);  // a prefix without '.' names no group
     BOOST_TEST(r.select("5-6").size() == 3u);           // 5-6.1, 5-6.2 and 5-6.3
     BOOST_TEST(r.select("d2l-max-relu").size() == 2u);  // .1 and .2
     BOOST_TEST(r.select("d2l-max-not-conv").size() == 1u);
@@ -977,6 +985,260 @@ BOOST_AUTO_TEST_CASE(avg_pool_common_mistakes) {
         return cnnlab::avg_pool2d(plane_tensor(x), pool(k, s, p, include)).plane_copy(0, 0);
     });
     BOOST_TEST(is_right(library), library.detail);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+
+// Each chapter-5 check, fed a plausible wrong answer, must say WRONG, where, and name the slip.
+BOOST_AUTO_TEST_SUITE(chapter5_checks_reject_wrong_answers)
+
+namespace {
+
+bool note_has(const ex::Verdict& v, const std::string& words) { return mismatch_of(v).note.find(words) != std::string::npos; }
+
+bool is_right(const ex::Verdict& v) { return v.status == ex::Status::right; }
+
+/// The mismatch's expected and got values (no element index: the answers are single values).
+void check_values(const ex::Verdict& v, const std::string& expected, const std::string& got) {
+    const ex::Mismatch& m = mismatch_of(v);
+    BOOST_TEST(m.expected == expected, m.describe());
+    BOOST_TEST(m.got == got, m.describe());
+}
+
+/// The transposed convolution of one plane with cnnlab, stride only.
+arma::mat tconv(const arma::mat& z, const arma::mat& w, ex::Size2 s) {
+    return cnnlab::conv_transpose2d(z, w, {.stride = {s.rows, s.cols}});
+}
+
+/// A 1-D kernel as the 1×1×1×K weight of a layer.
+cnnlab::Tensor4<double> kernel_tensor(const arma::vec& w) {
+    cnnlab::Tensor4<double> t({1, 1, 1, w.n_elem});
+    for (std::size_t k = 0; k < w.n_elem; ++k) t(0, 0, 0, k) = w(k);
+    return t;
+}
+
+/// Zero insertion, `pad` zeros on each side, then a valid cross-correlation with `kernel`.
+arma::mat spread_and_correlate(const arma::mat& z, const arma::mat& kernel, ex::Size2 s, ex::Size2 pad) {
+    arma::mat spread((z.n_rows - 1) * s.rows + 1, (z.n_cols - 1) * s.cols + 1, arma::fill::zeros);
+    for (arma::uword i = 0; i < z.n_rows; ++i)
+        for (arma::uword j = 0; j < z.n_cols; ++j) spread(i * s.rows, j * s.cols) = z(i, j);
+    return cnnlab::xcorr2d(cnnlab::zero_pad(spread, cnnlab::Sides2::symmetric(pad.rows, pad.cols)), kernel);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(same_padding_common_mistakes) {
+    // Note 003's (K − 1)/2·(1 + D): 3 instead of 2 at K = 3, D = 2, the first case.
+    const ex::Verdict note = ch05::check_same_padding(
+        [](std::size_t k, std::size_t d) { return std::optional<std::size_t>((k - 1) * (1 + d) / 2); });
+    BOOST_TEST(mismatch_of(note).quantity.find("K = 3, D = 2") != std::string::npos, note.detail);
+    check_values(note, "2", "3");
+    BOOST_TEST(note_has(note, "note 003"), note.detail);
+    BOOST_TEST(note_has(note, "maps 10 cells to 12"), note.detail);
+    // The undilated kernel's padding.
+    const ex::Verdict undilated = ch05::check_same_padding([](std::size_t k, std::size_t) { return std::optional<std::size_t>((k - 1) / 2); });
+    check_values(undilated, "2", "1");
+    BOOST_TEST(note_has(undilated, "undilated"), undilated.detail);
+    // D(K − 1)/2 rounded down where no padding works: K = 2, D = 1 gives 0, which shortens the input.
+    const ex::Verdict rounded = ch05::check_same_padding([](std::size_t k, std::size_t d) { return std::optional<std::size_t>(d * (k - 1) / 2); });
+    BOOST_TEST(mismatch_of(rounded).quantity.find("K = 2, D = 1") != std::string::npos, rounded.detail);
+    check_values(rounded, "none (std::nullopt)", "0");
+    BOOST_TEST(note_has(rounded, "is odd"), rounded.detail);
+    // The right answer's verdict shows what the note's formula does.
+    const ex::Verdict right = ch05::check_same_padding([](std::size_t k, std::size_t d) {
+        return d * (k - 1) % 2 ? std::nullopt : std::optional<std::size_t>(d * (k - 1) / 2);
+    });
+    BOOST_TEST(is_right(right), right.detail);
+    BOOST_TEST(right.detail.find("turns 10 cells into 12") != std::string::npos, right.detail);
+}
+
+BOOST_AUTO_TEST_CASE(transposed_size_common_mistakes) {
+    // Dilation left out: right on d2l's cases, 2 instead of 3 for n = 1, K = 2, d = 2.
+    const ex::Verdict undilated = ch05::check_transposed_size(
+        [](std::size_t n, std::size_t k, std::size_t s, std::size_t p, std::size_t, std::size_t a) {
+            return std::size_t(std::max<long long>(0, (long long)((n - 1) * s + k + a) - 2 * (long long)p));
+        });
+    BOOST_TEST(mismatch_of(undilated).quantity.find("d = 2") != std::string::npos, undilated.detail);
+    check_values(undilated, "3", "2");
+    BOOST_TEST(note_has(undilated, "dilation"), undilated.detail);
+    // Padding added instead of removed: d2l's padded case gives 5 instead of 1.
+    const ex::Verdict added = ch05::check_transposed_size(
+        [](std::size_t n, std::size_t k, std::size_t s, std::size_t p, std::size_t d, std::size_t a) {
+            return (n - 1) * s + d * (k - 1) + 1 + a + 2 * p;
+        });
+    check_values(added, "1", "5");
+    BOOST_TEST(note_has(added, "removes p cells"), added.detail);
+    // The convolution's formula: 1 instead of 3 on d2l's first case.
+    const ex::Verdict conv = ch05::check_transposed_size(
+        [](std::size_t n, std::size_t k, std::size_t s, std::size_t p, std::size_t d, std::size_t) {
+            return (n + 2 * p - d * (k - 1) - 1) / s + 1;
+        });
+    check_values(conv, "3", "1");
+    BOOST_TEST(note_has(conv, "convolution's output size"), conv.detail);
+    // cnnlab's own formula is a right answer.
+    const ex::Verdict library = ch05::check_transposed_size(
+        [](std::size_t n, std::size_t k, std::size_t s, std::size_t p, std::size_t d, std::size_t a) {
+            return cnnlab::transposed_output_size("test", n, k, s, p, d, a);
+        });
+    BOOST_TEST(is_right(library), library.detail);
+}
+
+BOOST_AUTO_TEST_CASE(output_padding_common_mistakes) {
+    // The padding forgotten: (16 − 5) mod 3 = 2 instead of 0, and the result has 18 cells.
+    const ex::Verdict unpadded = ch05::check_restoring_output_padding(
+        [](std::size_t i, std::size_t k, std::size_t s, std::size_t) { return (i - std::min(i, k)) % s; });
+    check_values(unpadded, "0", "2");
+    BOOST_TEST(note_has(unpadded, "maps 6 cells to 18, not 16"), unpadded.detail);
+    // a = s is refused by the library, and the verdict carries its message.
+    const ex::Verdict stride = ch05::check_restoring_output_padding([](std::size_t, std::size_t, std::size_t s, std::size_t) { return s; });
+    check_values(stride, "0", "3");
+    BOOST_TEST(note_has(stride, "refuses it"), stride.detail);
+}
+
+BOOST_AUTO_TEST_CASE(scatter_common_mistakes) {
+    // The kernel rotated: d2l's (0, 1) becomes 3 instead of 0.
+    const ex::Verdict rotated = ch05::check_conv_transpose_scatter(
+        [](const arma::mat& z, const arma::mat& w, ex::Size2 s) { return tconv(z, cnnlab::rot180(w), s); });
+    check_first_difference(rotated, "(0, 1)", "0", "3");
+    BOOST_TEST(note_has(rotated, "rot180(w)"), rotated.detail);
+    // Assigning the blocks: d2l's 4 at (1, 1) is overwritten by the last block's 0.
+    const ex::Verdict assigned = ch05::check_conv_transpose_scatter([](const arma::mat& z, const arma::mat& w, ex::Size2 s) {
+        arma::mat y((z.n_rows - 1) * s.rows + w.n_rows, (z.n_cols - 1) * s.cols + w.n_cols, arma::fill::zeros);
+        for (arma::uword i = 0; i < z.n_rows; ++i)
+            for (arma::uword j = 0; j < z.n_cols; ++j)
+                y.submat(i * s.rows, j * s.cols, i * s.rows + w.n_rows - 1, j * s.cols + w.n_cols - 1) = z(i, j) * w;
+        return y;
+    });
+    check_first_difference(assigned, "(1, 1)", "4", "0");
+    BOOST_TEST(note_has(assigned, "add (+=)"), assigned.detail);
+    // The stride ignored: 3×3 instead of d2l's 4×4.
+    const ex::Verdict unstrided = ch05::check_conv_transpose_scatter(
+        [](const arma::mat& z, const arma::mat& w, ex::Size2) { return tconv(z, w, {1, 1}); });
+    BOOST_TEST(mismatch_of(unstrided).expected_shape == "4×4");
+    BOOST_TEST(mismatch_of(unstrided).got_shape == "3×3");
+    BOOST_TEST(note_has(unstrided, "stride-1 size"), unstrided.detail);
+    // The zero-insertion route is a right answer here too.
+    const ex::Verdict route = ch05::check_conv_transpose_scatter([](const arma::mat& z, const arma::mat& w, ex::Size2 s) {
+        return spread_and_correlate(z, cnnlab::rot180(w), s, {w.n_rows - 1, w.n_cols - 1});
+    });
+    BOOST_TEST(is_right(route), route.detail);
+}
+
+BOOST_AUTO_TEST_CASE(zero_insertion_common_mistakes) {
+    // The kernel not turned: d2l's padded [[4]] becomes [[14]].
+    const ex::Verdict unturned = ch05::check_conv_transpose_by_zero_insertion([](const arma::mat& z, const arma::mat& w, ex::Size2 s, ex::Size2 p) {
+        return spread_and_correlate(z, w, s, {w.n_rows - 1 - p.rows, w.n_cols - 1 - p.cols});
+    });
+    check_first_difference(unturned, "(0, 0)", "4", "14");
+    BOOST_TEST(note_has(unturned, "not turned"), unturned.detail);
+    // Padded with p instead of K − 1 − p: 3×3 instead of 1×1.
+    const ex::Verdict padded = ch05::check_conv_transpose_by_zero_insertion([](const arma::mat& z, const arma::mat& w, ex::Size2 s, ex::Size2 p) {
+        return spread_and_correlate(z, cnnlab::rot180(w), s, p);
+    });
+    BOOST_TEST(mismatch_of(padded).expected_shape == "1×1");
+    BOOST_TEST(mismatch_of(padded).got_shape == "3×3");
+    BOOST_TEST(note_has(padded, "K − 1 − p"), padded.detail);
+}
+
+BOOST_AUTO_TEST_CASE(convolution_matrix_common_mistakes) {
+    // Cᵀ returned: 5×3.
+    const ex::Verdict transposed = ch05::check_strided_convolution_matrix([](const arma::vec& w, std::size_t n, std::size_t s, std::size_t p) {
+        const arma::mat c = cnnlab::ref::convolution_matrix(cnnlab::Shape4{1, 1, 1, n}, kernel_tensor(w),
+                                                            {.padding = cnnlab::Sides2::symmetric(0, p), .stride = {1, s}});
+        return arma::mat(c.t());
+    });
+    BOOST_TEST(mismatch_of(transposed).got_shape == "5×3");
+    BOOST_TEST(note_has(transposed, "Cᵀ"), transposed.detail);
+    // The kernel reversed: note 003's C starts 1, 2, 3; this one 3, 2, 1.
+    const ex::Verdict reversed = ch05::check_strided_convolution_matrix([](const arma::vec& w, std::size_t n, std::size_t s, std::size_t p) {
+        return ch05::strided_convolution_matrix(arma::vec(arma::reverse(w)), n, s, p);
+    });
+    check_first_difference(reversed, "(0, 0)", "1", "3");
+    BOOST_TEST(note_has(reversed, "convolution w ∗ x"), reversed.detail);
+    // Columns for the padding zeros: right without padding, 3×7 instead of 3×5 with p = 1.
+    const ex::Verdict padded = ch05::check_strided_convolution_matrix([](const arma::vec& w, std::size_t n, std::size_t s, std::size_t p) {
+        const std::size_t outputs = (n + 2 * p - w.n_elem) / s + 1;
+        arma::mat c(outputs, n + 2 * p, arma::fill::zeros);
+        for (std::size_t i = 0; i < outputs; ++i) c.submat(i, i * s, i, i * s + w.n_elem - 1) = w.t();
+        return c;
+    });
+    BOOST_TEST(mismatch_of(padded).expected_shape == "3×5");
+    BOOST_TEST(mismatch_of(padded).got_shape == "3×7");
+    BOOST_TEST(note_has(padded, "padding zeros have columns"), padded.detail);
+    // One row per stride-1 window: 3×5 instead of 2×5 with s = 2.
+    const ex::Verdict unstrided = ch05::check_strided_convolution_matrix([](const arma::vec& w, std::size_t n, std::size_t, std::size_t p) {
+        return ch05::strided_convolution_matrix(w, n, 1, p);
+    });
+    BOOST_TEST(mismatch_of(unstrided).expected_shape == "2×5");
+    BOOST_TEST(mismatch_of(unstrided).got_shape == "3×5");
+    BOOST_TEST(note_has(unstrided, "stride-1 window"), unstrided.detail);
+}
+
+BOOST_AUTO_TEST_CASE(round_trip_choices) {
+    for (ch05::RoundTrip wrong : {ch05::RoundTrip::same_values, ch05::RoundTrip::shared_weights, ch05::RoundTrip::same_up_to_scale}) {
+        const ex::Verdict v = ch05::check_round_trip_values([wrong] { return wrong; });
+        BOOST_TEST(mismatch_of(v).expected == ch05::choice_text(ch05::RoundTrip::shape_only));
+        BOOST_TEST(note_has(v, "720"), v.detail);
+    }
+    const ex::Verdict right = ch05::check_round_trip_values([] { return ch05::RoundTrip::shape_only; });
+    BOOST_TEST(is_right(right), right.detail);
+    BOOST_TEST(right.detail.find("rank ≤ 720") != std::string::npos, right.detail);
+    BOOST_TEST(right.detail.find("with the conv's weight") != std::string::npos, right.detail);
+    const ex::Verdict bogus = ch05::check_round_trip_values([] { return static_cast<ch05::RoundTrip>(42); });
+    BOOST_TEST(mismatch_of(bogus).got.find("not one of the choices") != std::string::npos, bogus.detail);
+}
+
+BOOST_AUTO_TEST_CASE(matmul_cost_common_mistakes) {
+    // A square C: 81 entries instead of d2l's 36.
+    const ex::Verdict square = ch05::check_matmul_cost([](ex::Size2 in, ex::Size2 k) {
+        ch05::MatmulCost c = ch05::matmul_cost(in, k);
+        c.entries = in.rows * in.cols * in.rows * in.cols;
+        return c;
+    });
+    BOOST_TEST(mismatch_of(square).quantity.find("entries") != std::string::npos, square.detail);
+    check_values(square, "36", "81");
+    BOOST_TEST(note_has(square, "one row per output"), square.detail);
+    // Every entry counted as a weight: 36 instead of 16.
+    const ex::Verdict dense = ch05::check_matmul_cost([](ex::Size2 in, ex::Size2 k) {
+        ch05::MatmulCost c = ch05::matmul_cost(in, k);
+        c.nonzeros = c.entries;
+        return c;
+    });
+    check_values(dense, "16", "36");
+    BOOST_TEST(note_has(dense, "most entries of C are zero"), dense.detail);
+    const ex::Verdict right = ch05::check_matmul_cost(ch05::matmul_cost);
+    BOOST_TEST(right.detail.find("2472873984 entries, of which 443556 (0.0179 %) hold a weight: a dense product does 5580 times") != std::string::npos, right.detail);
+}
+
+BOOST_AUTO_TEST_CASE(receptive_field_common_mistakes) {
+    // Without the output's own cell: 2 instead of 3 for one 3-tap layer.
+    const ex::Verdict short_by_one = ch05::check_receptive_field([](const std::vector<ch05::DilatedConv>& layers) {
+        std::size_t sum = 0;
+        for (const auto& l : layers) sum += l.dilation * (l.kernel - 1);
+        return sum;
+    });
+    check_values(short_by_one, "3", "2");
+    BOOST_TEST(note_has(short_by_one, "one short"), short_by_one.detail);
+    // The spans added whole: right for single layers, 17 instead of 15 for rates 1, 2, 4.
+    const ex::Verdict spans = ch05::check_receptive_field([](const std::vector<ch05::DilatedConv>& layers) {
+        std::size_t sum = 0;
+        for (const auto& l : layers) sum += l.dilation * (l.kernel - 1) + 1;
+        return sum;
+    });
+    check_values(spans, "15", "17");
+    BOOST_TEST(note_has(spans, "span minus one"), spans.detail);
+    // The dilation left out: 3 instead of 5 for K = 3, D = 2 — the 3 cells that reach the output.
+    const ex::Verdict undilated = ch05::check_receptive_field([](const std::vector<ch05::DilatedConv>& layers) {
+        std::size_t field = 1;
+        for (const auto& l : layers) field += l.kernel - 1;
+        return field;
+    });
+    check_values(undilated, "5", "3");
+    BOOST_TEST(note_has(undilated, "holes"), undilated.detail);
+    // The right verdict names the gridding effect of rates (2, 2).
+    const ex::Verdict right = ch05::check_receptive_field(ch05::receptive_field);
+    BOOST_TEST(right.detail.find("of the 9 cells in the field of rates (2, 2), only 5 reach the output") != std::string::npos, right.detail);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -53,6 +53,7 @@ const Registry& all_claims() {
         register_ch02_claims(r);
         register_ch03_claims(r);
         register_ch04_claims(r);
+        register_ch05_claims(r);
         return r;
     }();
     return registry;

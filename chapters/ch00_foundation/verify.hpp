@@ -82,6 +82,8 @@ void register_ch02_claims(Registry& registry);
 void register_ch03_claims(Registry& registry);
 /// Chapter 4's claims (chapters/ch04_pooling/claims.cpp).
 void register_ch04_claims(Registry& registry);
+/// Chapter 5's claims (chapters/ch05_transposed/claims.cpp).
+void register_ch05_claims(Registry& registry);
 
 /// Runs one claim (never throws: an exception becomes a FAIL with its message).
 Result run_claim(const Claim& claim);

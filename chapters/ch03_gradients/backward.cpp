@@ -78,8 +78,11 @@ template <class T>
 void backward_weight_sample(const Tensor4<T>& x, const Tensor4<T>& dy, const LayerGeometry& g, std::size_t n, T* dw) {
     const std::size_t pixels = g.output.h * g.output.w, per_group = g.out_per_group();
     const std::size_t inner = g.in_per_group() * g.weight.h * g.weight.w;
-    // A 1×1, stride-1, unpadded layer's im2col is its input planes themselves: no copy.
-    const bool planes_are_columns = layer_algorithm_applies(LayerAlgorithm::gemm_1x1, g);
+    // A 1×1, stride-1, unpadded layer's im2col is its input planes themselves: no copy. (Not when
+    // the geometry's output is cut shorter than the input — a transposed conv's adjoint with
+    // output_padding ≥ stride: the planes are then larger than the columns.)
+    const bool planes_are_columns = layer_algorithm_applies(LayerAlgorithm::gemm_1x1, g) &&
+                                    g.output.h == g.input.h && g.output.w == g.input.w;
     T* a = planes_are_columns ? nullptr : thread_buffer<T>(pixels * inner);
     for (std::size_t group = 0; group < g.groups; ++group) {
         const std::size_t channel = group * per_group;

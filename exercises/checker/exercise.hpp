@@ -110,6 +110,8 @@ void register_ch02_exercises(Registry& registry);
 void register_ch03_exercises(Registry& registry);
 /// Chapter 4's registration (exercises/ch04/ch04_checks.cpp).
 void register_ch04_exercises(Registry& registry);
+/// Chapter 5's registration (exercises/ch05/ch05_checks.cpp).
+void register_ch05_exercises(Registry& registry);
 
 /// An exercise with its verdict.
 struct Result {

@@ -74,6 +74,7 @@ const Registry& all_exercises() {
         register_ch02_exercises(r);
         register_ch03_exercises(r);
         register_ch04_exercises(r);
+        register_ch05_exercises(r);
         return r;
     }();
     return registry;

@@ -16,6 +16,18 @@ void Registry::add(Claim claim) {
     claims_.push_back(std::move(claim));
 }
 
+std::string sci(double value) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.1e", value);
+    return buffer;
+}
+
+std::string fixed(double value) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.2f", value);
+    return buffer;
+}
+
 Result run_claim(const Claim& claim) {
     Result result{&claim, {}, Status::fail, {}};
     try {

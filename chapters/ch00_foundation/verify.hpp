@@ -85,6 +85,11 @@ void register_ch04_claims(Registry& registry);
 /// Chapter 5's claims (chapters/ch05_transposed/claims.cpp).
 void register_ch05_claims(Registry& registry);
 
+/// "3.1e-11": a measured error in a claim's detail line (two significant digits are all it needs).
+std::string sci(double value);
+/// "0.29": a measured ratio or fraction in a claim's detail line.
+std::string fixed(double value);
+
 /// Runs one claim (never throws: an exception becomes a FAIL with its message).
 Result run_claim(const Claim& claim);
 

@@ -79,12 +79,6 @@ double inner(const Tensor& a, const Tensor& b) {
     return sum;
 }
 
-/// "3.1e-11": two significant digits are all a measured error needs.
-std::string sci(double value) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.1e", value);
-    return buffer;
-}
 
 /// The output shape of a layer, resolved by Chapter 2's one geometry function.
 Shape4 output_shape(const Shape4& x, const Shape4& w, const Conv2dOptions& options = {}) {

@@ -108,18 +108,6 @@ double literal_error(const Tensor4<T>& y, std::size_t n, std::size_t c, const ma
     return arma::abs(arma::conv_to<mat>::from(y.plane_copy(n, c)) - expected).max();
 }
 
-/// "3.1e-11": two significant digits are all a measured error needs.
-std::string sci(double value) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.1e", value);
-    return buffer;
-}
-/// "0.73"
-std::string fixed(double value) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.2f", value);
-    return buffer;
-}
 
 /// A square K×K window with stride K (PyTorch's default stride).
 Pool2dOptions window(std::size_t k) { return {.kernel = {k, k}}; }

@@ -71,18 +71,6 @@ double inner(const Tensor& a, const Tensor& b) {
 }
 double norm(const Tensor& a) { return std::sqrt(inner(a, a)); }
 
-/// "3.1e-11": two significant digits are all a measured error needs.
-std::string sci(double value) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.1e", value);
-    return buffer;
-}
-/// "0.29"
-std::string fixed(double value) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.2f", value);
-    return buffer;
-}
 
 /// Runs the layers of a scope on one OpenMP thread. The size grids call thousands of layers on
 /// a few dozen cells each: a thread team per call would cost far more than the call itself (and,

@@ -19,6 +19,8 @@ void add_check_command(CLI::App& app);
 void add_gallery_command(CLI::App& app);
 /// `cnnlab shape conv2d|conv1d --input … --out-channels … --kernel … [--padding] [--stride] [--dilation] [--groups]`
 void add_shape_command(CLI::App& app);
+/// `cnnlab summary NET [--input C,H,W] [--classes K] [--json]`
+void add_summary_command(CLI::App& app);
 
 /// Thrown by a subcommand to end the program with this exit code (after it printed what it had to).
 struct exit_with {

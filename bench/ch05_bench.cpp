@@ -75,10 +75,6 @@ struct Decoder {
         fill(conv_input, random);
         bias.randu();
     }
-    /// The options of the conv this layer transposes.
-    cnnlab::Conv2dOptions conv_options() const {
-        return {.padding = cnnlab::Sides2::symmetric(1, 1), .stride = {2, 2}};
-    }
 };
 
 enum class DecoderPass { conv, transposed, input, weight };
@@ -87,7 +83,7 @@ void decoder(benchmark::State& state, DecoderPass pass) {
     const Decoder d(8, 28);
     time_pass(state, d.geometry.flops(), [&] {
         switch (pass) {
-            case DecoderPass::conv: return cnnlab::conv2d_layer(d.conv_input, d.weight, arma::fvec{}, d.conv_options());
+            case DecoderPass::conv: return cnnlab::conv2d_layer(d.conv_input, d.weight, arma::fvec{}, cnnlab::adjoint_conv_options(d.options));
             case DecoderPass::transposed: return cnnlab::conv_transpose2d(d.z, d.weight, d.bias, d.options);
             case DecoderPass::input:
                 return cnnlab::conv_transpose2d_backward_input(d.weight, d.dy, d.geometry.input, d.options);

@@ -54,17 +54,6 @@ inline void check_height_one(std::string_view op, const Shape4& a, const Shape4&
                                       " must be held as N×C×1×L, C_in×C_out/g×1×K (height 1)"));
 }
 
-/// The conv a transposed layer transposes: the same stride, dilation and groups, padding \f$p\f$ on
-/// both sides of each axis.
-inline Conv2dOptions adjoint_conv_options(const ConvTranspose2dOptions& o) {
-    Conv2dOptions c;
-    c.padding = Sides2::symmetric(o.padding.rows, o.padding.cols);
-    c.stride = o.stride;
-    c.dilation = o.dilation;
-    c.groups = o.groups;
-    return c;
-}
-
 /// The scatter-add of ref::conv_transpose2d under the name `op`.
 template <class T>
 Tensor4<T> scatter(std::string_view op, const Tensor4<T>& z, const Tensor4<T>& w, const arma::Col<T>& bias,
@@ -241,7 +230,7 @@ Tensor4<T> conv_transpose2d_by_matrix(const Tensor4<T>& z, const Tensor4<T>& wei
     constexpr std::string_view op = "ref::conv_transpose2d_by_matrix";
     const TransposedGeometry g = resolve_conv_transpose2d(op, z.shape(), weight.shape(), bias.n_elem, options);
     const Shape4 conv_input{1, g.output.c, g.output.h, g.output.w};
-    const Conv2dOptions conv_options = detail::adjoint_conv_options(options);
+    const Conv2dOptions conv_options = adjoint_conv_options(options);
     const Shape4 conv_output = resolve_conv2d_layer(op, conv_input, weight.shape(), 0, conv_options).output;
     const arma::Mat<T> matrix = convolution_matrix(conv_input, weight, conv_options);
     // C̃: the rows of the conv outputs Z has, in Z's memory order.

@@ -208,16 +208,6 @@ void check_every_forward(const Tensor4<double>& z, const Tensor4<double>& w, con
     check_values(ref::conv_transpose2d_by_zero_insertion(z, w, bias, o), shape, expected, tolerance, "by_zero_insertion");
 }
 
-/// The options of the conv a transposed layer transposes (padding p on both sides).
-Conv2dOptions adjoint_options(const ConvTranspose2dOptions& o) {
-    Conv2dOptions c;
-    c.padding = Sides2::symmetric(o.padding.rows, o.padding.cols);
-    c.stride = o.stride;
-    c.dilation = o.dilation;
-    c.groups = o.groups;
-    return c;
-}
-
 /// \f$\langle a, b \rangle\f$ over a's first H×W cells of each plane (b may be larger).
 double inner(const Tensor4<double>& a, const Tensor4<double>& b) {
     double sum = 0;
@@ -288,7 +278,7 @@ BOOST_AUTO_TEST_CASE(the_reference_backward_passes_are_the_adjoint_reading) {
         if (o.output_padding.rows >= o.stride.rows || o.output_padding.cols >= o.stride.cols) continue;
         BOOST_TEST_CONTEXT(p) {
             const Tensor4<double> z = p.z<double>(), w = p.w<double>(), dy = p.dy<double>();
-            const Conv2dOptions conv = adjoint_options(o);
+            const Conv2dOptions conv = adjoint_conv_options(o);
             worst.note(difference(ref::conv_transpose2d_backward_input(w, dy, p.input, o), ref::conv2d_layer(dy, w, {}, conv),
                                   double_tolerance, "dZ = conv(δ)"), "dZ");
             worst.note(difference(ref::conv_transpose2d_backward_weight(z, dy, p.weight, o),
@@ -524,7 +514,7 @@ BOOST_AUTO_TEST_CASE(transposed_conv_is_the_conv_backward_data_pass) {
         if (o.output_padding.rows >= o.stride.rows || o.output_padding.cols >= o.stride.cols) continue;
         BOOST_TEST_CONTEXT(p) {
             const Tensor4<double> z = p.z<double>(), w = p.w<double>(), dy = p.dy<double>();
-            const Conv2dOptions conv = adjoint_options(o);
+            const Conv2dOptions conv = adjoint_conv_options(o);
             // Forward = the conv's ∂f/∂X with δ = Z (the conv maps C_out channels to C_in, weight W):
             // the optimized transposed conv against Chapter 3's reference, the transposed reference
             // against Chapter 3's optimized pass.
@@ -553,7 +543,7 @@ BOOST_AUTO_TEST_CASE(adjoint_identity_on_random_tensors) {
         const TransposedProblem p = random_problem(8000 + index);
         BOOST_TEST_CONTEXT(p) {
             const Tensor4<double> z = p.z<double>(), w = p.w<double>(), x = p.dy<double>();
-            const Tensor4<double> conv = conv2d_layer(x, w, {}, adjoint_options(p.options));
+            const Tensor4<double> conv = conv2d_layer(x, w, {}, adjoint_conv_options(p.options));
             BOOST_TEST_REQUIRE(conv.shape().h >= z.shape().h);
             BOOST_TEST_REQUIRE(conv.shape().w >= z.shape().w);
             const double left = inner(z, conv);

@@ -89,13 +89,6 @@ private:
 /// ⌊a / b⌋ for b > 0, also for a negative numerator (C++'s / truncates towards zero).
 long floor_div(long a, long b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
-/// The options of the conv a transposed layer transposes: the same stride, dilation and groups,
-/// padding p on both sides.
-Conv2dOptions adjoint_of(const ConvTranspose2dOptions& o) {
-    return {.padding = Sides2::symmetric(o.padding.rows, o.padding.cols), .stride = o.stride, .dilation = o.dilation,
-            .groups = o.groups};
-}
-
 /// `t` with zeros appended at the bottom / right of every plane up to `shape` (same N and C).
 Tensor extend(const Tensor& t, const Shape4& shape) {
     Tensor out(shape);
@@ -537,7 +530,7 @@ Shape4 output_of(const TransposedCase& c) {
 /// when a ≥ s the conv has more outputs than Z has cells, and Z is extended by zeros to them.
 Tensor by_conv_matrix(const Tensor& z, const Tensor& w, const ConvTranspose2dOptions& o, const Shape4& y_shape) {
     const Shape4 sample{1, y_shape.c, y_shape.h, y_shape.w};
-    const Conv2dOptions conv = adjoint_of(o);
+    const Conv2dOptions conv = adjoint_conv_options(o);
     const Shape4 conv_out = resolve_conv2d_layer("verify ch05", y_shape, w.shape(), 0, conv).output;
     const mat c = ref::convolution_matrix(sample, w, conv);
     const Tensor z_ext = extend(z, conv_out);
@@ -633,7 +626,7 @@ void add_transposed_claims(Registry& r) {
                for (const TransposedCase& tc : transposed_cases) {
                    const Tensor z = random_tensor(tc.z, rng), w = random_tensor(tc.weight, rng);
                    const Tensor y = conv_transpose2d(z, w, vec{}, tc.options);
-                   const Conv2dOptions conv = adjoint_of(tc.options);
+                   const Conv2dOptions conv = adjoint_conv_options(tc.options);
                    const LayerGeometry g = resolve_conv2d_layer("verify ch05", y.shape(), w.shape(), 0, conv);
                    const Tensor z_ext = extend(z, g.output);  // = z unless a ≥ s
                    // Chapter 3's ∂f/∂X of the conv with δ = Z, on each of its paths.

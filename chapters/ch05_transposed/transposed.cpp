@@ -25,16 +25,6 @@ namespace cnnlab {
 
 namespace {
 
-/// The options of the conv a transposed layer transposes.
-Conv2dOptions adjoint_options(const ConvTranspose2dOptions& o) {
-    Conv2dOptions c;
-    c.padding = Sides2::symmetric(o.padding.rows, o.padding.cols);
-    c.stride = o.stride;
-    c.dilation = o.dilation;
-    c.groups = o.groups;
-    return c;
-}
-
 /// True when the adjoint conv, resolved from the output shape alone, lands on z's size — every
 /// case but output_padding ≥ stride — so that the public Chapter 2–3 functions (with their own
 /// choice of path) apply as they are.
@@ -119,7 +109,7 @@ TransposedGeometry resolve_conv_transpose2d(std::string_view op, const Shape4& i
                                        o.output_padding.rows),
                 transposed_output_size(op, input.w, weight.w, o.stride.cols, o.padding.cols, o.dilation.cols,
                                        o.output_padding.cols)};
-    g.adjoint = resolve_conv2d_layer(op, g.output, weight, 0, adjoint_options(options));
+    g.adjoint = resolve_conv2d_layer(op, g.output, weight, 0, adjoint_conv_options(options));
     // ⌊a/s⌋ extra conv outputs when a ≥ s: cut to z's size (see the file comment).
     g.adjoint.plane.rows.output = input.h;
     g.adjoint.plane.cols.output = input.w;
@@ -132,7 +122,7 @@ Tensor4<T> conv_transpose2d(const Tensor4<T>& z, const Tensor4<T>& weight, const
                             const ConvTranspose2dOptions& options) {
     const TransposedGeometry g = resolve_conv_transpose2d("conv_transpose2d", z.shape(), weight.shape(), bias.n_elem, options);
     Tensor4<T> y = adjoint_is_exact(g)
-                       ? conv2d_layer_backward_input(weight, z, g.output, adjoint_options(options))
+                       ? conv2d_layer_backward_input(weight, z, g.output, adjoint_conv_options(options))
                        : detail::backward_input_gemm_col2im(weight, z, g.adjoint);
     detail::add_bias(bias, y);
     return y;
@@ -144,7 +134,7 @@ Tensor4<T> conv_transpose2d_backward_input(const Tensor4<T>& weight, const Tenso
     constexpr std::string_view op = "conv_transpose2d_backward_input";
     const TransposedGeometry g = resolve_conv_transpose2d(op, input_shape, weight.shape(), 0, options);
     check_upstream(op, dy.shape(), g);
-    if (adjoint_is_exact(g)) return conv2d_layer(dy, weight, arma::Col<T>{}, adjoint_options(options));
+    if (adjoint_is_exact(g)) return conv2d_layer(dy, weight, arma::Col<T>{}, adjoint_conv_options(options));
     Tensor4<T> dz(g.input, uninitialized);  // the GEMM writes every value
     detail::conv2d_layer_im2col(dy, weight, g.adjoint, dz);
     return dz;
@@ -156,7 +146,7 @@ Tensor4<T> conv_transpose2d_backward_weight(const Tensor4<T>& z, const Tensor4<T
     constexpr std::string_view op = "conv_transpose2d_backward_weight";
     const TransposedGeometry g = resolve_conv_transpose2d(op, z.shape(), weight_shape, 0, options);
     check_upstream(op, dy.shape(), g);
-    if (adjoint_is_exact(g)) return conv2d_layer_backward_weight(dy, z, weight_shape, adjoint_options(options));
+    if (adjoint_is_exact(g)) return conv2d_layer_backward_weight(dy, z, weight_shape, adjoint_conv_options(options));
     return detail::backward_weight_im2col_gemm(dy, z, g.adjoint);
 }
 

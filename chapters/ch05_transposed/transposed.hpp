@@ -56,6 +56,14 @@ struct ConvTranspose1dOptions {
 /// nothing along the rows.
 ConvTranspose2dOptions as_conv_transpose2d_options(const ConvTranspose1dOptions& options);
 
+/// The options of the conv a transposed layer transposes: the same stride, dilation and groups,
+/// padding \f$p\f$ on both sides of each axis (output_padding has no counterpart: see
+/// TransposedGeometry::adjoint).
+inline Conv2dOptions adjoint_conv_options(const ConvTranspose2dOptions& o) {
+    return {.padding = Sides2::symmetric(o.padding.rows, o.padding.cols), .stride = o.stride, .dilation = o.dilation,
+            .groups = o.groups};
+}
+
 /// \f$(n-1)s - 2p + d(K-1) + a + 1\f$, the output length of a transposed convolution along one
 /// axis. `op` names the operation in errors.
 /// \throws argument_error for a zero stride or dilation, or \f$a \ge \max(s, d)\f$ (PyTorch's rule:

@@ -33,6 +33,20 @@ LayerInfo composite_row(const Layer& layer, const Shape4& input, const std::stri
     return info;
 }
 
+/// Traces `children` one after another from `into.output` and `into.field` (their paths under
+/// `path`, one level below `depth`): on return `into` holds the last child's output and field, with
+/// the children's parameters and MACs added.
+void trace_chain(const std::vector<LayerPtr>& children, const std::string& path, std::size_t depth,
+                 std::vector<LayerInfo>* rows, LayerInfo& into) {
+    for (const LayerPtr& child : children) {
+        const LayerInfo c = child->trace(into.output, into.field, child_path(path, child->name()), depth + 1, rows);
+        into.output = c.output;
+        into.field = c.field;
+        into.parameters += c.parameters;
+        into.macs += c.macs;
+    }
+}
+
 }  // namespace
 
 LayerInfo Layer::infer(const Shape4& input) const { return trace(input, {}, {}, 0, nullptr); }
@@ -157,17 +171,9 @@ LayerInfo Sequential::trace(const Shape4& input, const Field2d& field, const std
     LayerInfo info = composite_row(*this, input, path, depth);
     const std::size_t row = rows ? rows->size() : 0;
     if (rows) rows->push_back(info);
-    Shape4 shape = input;
-    Field2d f = field;
-    for (const LayerPtr& child : children_) {
-        const LayerInfo c = child->trace(shape, f, child_path(path, child->name()), depth + 1, rows);
-        shape = c.output;
-        f = c.field;
-        info.parameters += c.parameters;
-        info.macs += c.macs;
-    }
-    info.output = shape;
-    info.field = f;
+    info.output = input;
+    info.field = field;
+    trace_chain(children_, path, depth, rows, info);
     if (rows) (*rows)[row] = info;
     return info;
 }
@@ -221,15 +227,14 @@ LayerInfo Residual::trace(const Shape4& input, const Field2d& field, const std::
     const std::size_t row = rows ? rows->size() : 0;
     if (rows) rows->push_back(info);
     // The main branch's children sit directly under the block: trace them without a row of their own.
-    Shape4 shape = input;
-    Field2d f = field;
-    for (const LayerPtr& child : main_->children()) {
-        const LayerInfo c = child->trace(shape, f, child_path(path, child->name()), depth + 1, rows);
-        shape = c.output;
-        f = c.field;
-        info.parameters += c.parameters;
-        info.macs += c.macs;
-    }
+    LayerInfo chain = info;
+    chain.output = input;
+    chain.field = field;
+    trace_chain(main_->children(), path, depth, rows, chain);
+    info.parameters = chain.parameters;
+    info.macs = chain.macs;
+    Shape4 shape = chain.output;
+    Field2d f = chain.field;
     Shape4 shortcut = input;
     if (projection_) {
         const LayerInfo p = projection_->trace(input, field, child_path(path, projection_->name()), depth + 1, rows);

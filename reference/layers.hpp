@@ -7,6 +7,7 @@
 #pragma once
 
 #include "chapters/ch02_layers/layer.hpp"
+#include "reference/mac_counter.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -26,12 +27,14 @@ Tensor4<T> conv2d_layer(const Tensor4<T>& x, const Tensor4<T>& w, const arma::Co
     const Axis& rows = g.plane.rows;
     const Axis& cols = g.plane.cols;
     Tensor4<T> y(g.output);
+    MacCounter* const counter = MacCounter::active();  // null unless someone counts (Chapter 6)
     for (std::size_t n = 0; n < g.output.n; ++n)
         for (std::size_t p = 0; p < g.output.c; ++p) {
             const std::size_t first_channel = (p / g.out_per_group()) * g.in_per_group();
             for (std::size_t i = 0; i < g.output.h; ++i)
                 for (std::size_t j = 0; j < g.output.w; ++j) {
                     T sum = bias.is_empty() ? T(0) : bias(p);
+                    std::uint64_t taps = 0, padded = 0;  // counted only when a MacCounter is alive
                     for (std::size_t c = 0; c < g.in_per_group(); ++c)
                         for (std::size_t u = 0; u < g.weight.h; ++u)
                             for (std::size_t v = 0; v < g.weight.w; ++v) {
@@ -39,8 +42,13 @@ Tensor4<T> conv2d_layer(const Tensor4<T>& x, const Tensor4<T>& w, const arma::Co
                                 const auto s = std::ptrdiff_t(j * cols.stride + v * cols.dilation) - std::ptrdiff_t(cols.pad.before);
                                 const bool inside = r >= 0 && s >= 0 && r < std::ptrdiff_t(g.input.h) && s < std::ptrdiff_t(g.input.w);
                                 if (inside) sum += w(p, c, u, v) * x(n, first_channel + c, std::size_t(r), std::size_t(s));
+                                if (counter) {
+                                    ++taps;
+                                    padded += inside ? 0 : 1;
+                                }
                             }
                     y(n, p, i, j) = sum;
+                    if (counter) counter->add(taps, padded);
                 }
         }
     return y;

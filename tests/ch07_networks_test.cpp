@@ -3,14 +3,18 @@
 /// `num_params` in the model documentation) and their multiply-accumulates its published GFLOPS to the
 /// digits given, and exactly the counts tools/golden/net_counts.py measures with torchvision's
 /// modules; d2l's LeNet shape trace, parameters and MACs by hand; receptive fields by hand (LeNet,
-/// VGG-16); the shape errors name the layer's path and both shapes.
+/// VGG-16); the shape errors name the layer's path and both shapes. d2l's own AlexNet, VGG-11, ResNet-18
+/// and DenseNet: counts equal to their PyTorch definitions' (net_counts.py) and d2l's shape traces; the
+/// 1998 LeNet-5: the paper's parameters (60,000) and connections layer by layer.
 #define BOOST_TEST_MODULE ch07_networks
 #include <boost/test/unit_test.hpp>
 
 #include "chapters/ch00_foundation/errors.hpp"
+#include "chapters/ch07_networks/lenet1998.hpp"
 #include "chapters/ch07_networks/nets.hpp"
 #include "chapters/ch07_networks/network.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -171,4 +175,139 @@ BOOST_AUTO_TEST_CASE(unknown_network_is_refused_with_the_known_names) {
     BOOST_CHECK_EXCEPTION(make_net("resnet101", 1000), argument_error, [](const argument_error& e) {
         return mentions(e, {"unknown network 'resnet101'", "resnet50", "densenet121"});
     });
+}
+
+namespace {
+
+// The output shapes of the rows at `depth` (1: the net's direct children), in order.
+std::vector<Shape4> shapes_at_depth(const Layer& net, const Shape4& input, std::size_t depth) {
+    std::vector<Shape4> shapes;
+    for (const LayerInfo& row : summarize(net, input))
+        if (row.depth == depth) shapes.push_back(row.output);
+    return shapes;
+}
+
+void check_trace(const std::vector<Shape4>& got, const std::vector<Shape4>& expected) {
+    BOOST_TEST(got.size() == expected.size());
+    for (std::size_t i = 0; i < std::min(got.size(), expected.size()); ++i)
+        BOOST_TEST(got[i] == expected[i], "layer " << i << ": " << got[i] << " vs " << expected[i]);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(d2l_and_lenet1998_counts_equal_pytorch_s) {
+    // tools/golden/net_counts.py: d2l's definitions (PyTorch edition, §7.1, §7.2, §7.6, §7.7) and the
+    // 1998 LeNet-5 written in PyTorch, parameters and forward-hook MACs at each net's default input.
+    const std::vector<Published> measured{
+        {"lenet1998", 60'000, 0, 326'520},           {"alexnet_d2l", 46'764'746, 0, 938'146'176},
+        {"vgg11_d2l", 43'093'322, 0, 512'155'648},   {"densenet_d2l", 758'226, 0, 129'077'168},
+        {"resnet18_d2l", 11'178'378, 0, 318'657'536},
+    };
+    for (const Published& p : measured) {
+        BOOST_TEST_CONTEXT(p.name) {
+            BOOST_TEST(default_classes(p.name) == 10u);
+            const auto net = make_net(p.name, 10);
+            const LayerInfo info = net->infer(default_input(p.name).shape());
+            BOOST_TEST(info.parameters == p.parameters);
+            BOOST_TEST(info.macs == p.macs);
+            BOOST_TEST(info.output == (Shape4{1, 10, 1, 1}));
+        }
+    }
+    BOOST_TEST((default_input("lenet1998").shape() == Shape4{1, 1, 32, 32}));
+    BOOST_TEST((default_input("alexnet_d2l").shape() == Shape4{1, 1, 224, 224}));
+    BOOST_TEST((default_input("vgg11_d2l").shape() == Shape4{1, 1, 224, 224}));
+    BOOST_TEST((default_input("resnet18_d2l").shape() == Shape4{1, 1, 96, 96}));
+    BOOST_TEST((default_input("densenet_d2l").shape() == Shape4{1, 1, 96, 96}));
+}
+
+BOOST_AUTO_TEST_CASE(d2l_alexnet_shape_trace) {
+    // d2l §7.1 prints every layer's output on 1×1×224×224 (Linear outputs are N×F×1×1 here).
+    std::vector<Shape4> got;
+    std::vector<std::string> kinds;
+    for (const LayerInfo& row : summarize(*alexnet_d2l(), {1, 1, 224, 224}))
+        if (!row.composite) got.push_back(row.output), kinds.push_back(row.kind);
+    check_trace(got, {{1, 96, 54, 54},  {1, 96, 54, 54},  {1, 96, 26, 26},  {1, 256, 26, 26}, {1, 256, 26, 26},
+                      {1, 256, 12, 12}, {1, 384, 12, 12}, {1, 384, 12, 12}, {1, 384, 12, 12}, {1, 384, 12, 12},
+                      {1, 256, 12, 12}, {1, 256, 12, 12}, {1, 256, 5, 5},   {1, 6400, 1, 1},  {1, 4096, 1, 1},
+                      {1, 4096, 1, 1},  {1, 4096, 1, 1},  {1, 4096, 1, 1},  {1, 4096, 1, 1},  {1, 4096, 1, 1},
+                      {1, 10, 1, 1}});
+    const std::vector<std::string> expected_kinds{
+        "Conv2d", "ReLU",    "MaxPool2d", "Conv2d", "ReLU",   "MaxPool2d", "Conv2d", "ReLU",    "Conv2d", "ReLU", "Conv2d",
+        "ReLU",   "MaxPool2d", "Flatten", "Linear", "ReLU",   "Dropout",   "Linear", "ReLU",    "Dropout", "Linear"};
+    BOOST_TEST(kinds == expected_kinds, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(d2l_vgg_resnet_densenet_shape_traces) {
+    // d2l §7.2 prints the full-width VGG-11 block by block on 1×1×224×224; the small_conv_arch it
+    // trains has a quarter of the channels. Both as PyTorch gives them (net_counts.py --trace).
+    check_trace(shapes_at_depth(*vgg11_d2l(10, {1, 224, 224}, 1), {1, 1, 224, 224}, 1),
+                {{1, 64, 112, 112}, {1, 128, 56, 56}, {1, 256, 28, 28}, {1, 512, 14, 14}, {1, 512, 7, 7},
+                 {1, 25088, 1, 1}, {1, 4096, 1, 1}, {1, 4096, 1, 1}, {1, 4096, 1, 1}, {1, 4096, 1, 1},
+                 {1, 4096, 1, 1}, {1, 4096, 1, 1}, {1, 10, 1, 1}});
+    check_trace(shapes_at_depth(*vgg11_d2l(), {1, 1, 224, 224}, 1),
+                {{1, 16, 112, 112}, {1, 32, 56, 56}, {1, 64, 28, 28}, {1, 128, 14, 14}, {1, 128, 7, 7},
+                 {1, 6272, 1, 1}, {1, 4096, 1, 1}, {1, 4096, 1, 1}, {1, 4096, 1, 1}, {1, 4096, 1, 1},
+                 {1, 4096, 1, 1}, {1, 4096, 1, 1}, {1, 10, 1, 1}});
+    // d2l §7.6 prints b1 … b5, the pooling, Flatten and Linear on 1×1×224×224.
+    check_trace(shapes_at_depth(*resnet18_d2l(), {1, 1, 224, 224}, 1),
+                {{1, 64, 56, 56}, {1, 64, 56, 56}, {1, 128, 28, 28}, {1, 256, 14, 14}, {1, 512, 7, 7},
+                 {1, 512, 1, 1}, {1, 512, 1, 1}, {1, 10, 1, 1}});
+    // d2l §7.7's net on its training size 1×1×96×96: b1, dense blocks (+128 channels) and transitions (½).
+    check_trace(shapes_at_depth(*densenet_d2l(), {1, 1, 96, 96}, 1),
+                {{1, 64, 24, 24}, {1, 192, 24, 24}, {1, 96, 12, 12}, {1, 224, 12, 12}, {1, 112, 6, 6},
+                 {1, 240, 6, 6}, {1, 120, 3, 3}, {1, 248, 3, 3}, {1, 248, 3, 3}, {1, 248, 3, 3}, {1, 248, 1, 1},
+                 {1, 248, 1, 1}, {1, 10, 1, 1}});
+    // d2l's parameter names: the first block of b3 projects its shortcut with "conv3".
+    bool projection = false;
+    for (const LayerInfo& row : summarize(*resnet18_d2l(), {1, 1, 96, 96}))
+        if (row.path == "2.0.conv3") projection = row.kind == "Conv2d" && row.parameters == 64u * 128 + 128;
+    BOOST_TEST(projection);
+}
+
+BOOST_AUTO_TEST_CASE(lenet1998_has_the_papers_parameters_and_connections) {
+    // LeCun, Bottou, Bengio, Haffner 1998, §II.B: per layer the trainable parameters and the
+    // connections (every output's inputs plus its bias), and 60,000 parameters in all.
+    struct Paper {
+        const char* layer;
+        Shape4 output;
+        std::uint64_t parameters, connections;
+    };
+    const std::vector<Paper> paper{
+        {"C1", {1, 6, 28, 28}, 156, 122'304},     {"S2", {1, 6, 14, 14}, 12, 5'880},
+        {"C3", {1, 16, 10, 10}, 1'516, 151'600},  {"S4", {1, 16, 5, 5}, 32, 2'000},
+        {"C5", {1, 120, 1, 1}, 48'120, 48'120},   {"F6", {1, 84, 1, 1}, 10'164, 10'164},
+        {"output", {1, 10, 1, 1}, 0, 840},
+    };
+    const auto net = lenet1998();
+    const std::vector<LayerInfo> rows = summarize(*net, {1, 1, 32, 32});
+    BOOST_TEST(rows.front().parameters == 60'000u);
+    BOOST_TEST(rows.front().macs == 326'520u);  // net_counts.py's count, too
+    for (const Paper& p : paper) {
+        BOOST_TEST_CONTEXT(p.layer) {
+            const LayerInfo* row = nullptr;
+            for (const LayerInfo& r : rows)
+                if (r.path == p.layer) row = &r;
+            BOOST_REQUIRE(row != nullptr);
+            BOOST_TEST(row->output == p.output);
+            BOOST_TEST(row->parameters == p.parameters);
+            // A subsampling unit connects to its 2×2 window and its bias; a conv or linear unit to its
+            // multiply-accumulates' inputs and its bias; an RBF unit to its 84 inputs.
+            const std::uint64_t connections = row->kind == "Subsampling"    ? 5 * row->activations()
+                                              : row->kind == "EuclideanRBF" ? row->macs
+                                                                            : row->macs + row->activations();
+            BOOST_TEST(connections == p.connections);
+        }
+    }
+    // C3's table: 60 connections, 10 to each of the six S2 maps (Table I's rows).
+    std::vector<std::size_t> per_input(6, 0);
+    std::size_t total = 0;
+    for (const auto& inputs : lenet1998_c3_table()) {
+        total += inputs.size();
+        for (std::size_t c : inputs) ++per_input[c];
+    }
+    BOOST_TEST(total == 60u);
+    for (std::size_t c = 0; c < 6; ++c) BOOST_TEST(per_input[c] == 10u);
+    // The receptive field of C5: 5 + 1·… = 32, the whole input (the paper: C5 sees all of it).
+    for (const LayerInfo& r : rows)
+        if (r.path == "C5") BOOST_TEST(r.field.rows.size == 32u);
 }

@@ -14,6 +14,7 @@
 #include "exercises/ch03/ch03_checks.hpp"
 #include "exercises/ch04/ch04_checks.hpp"
 #include "exercises/ch05/ch05_checks.hpp"
+#include "exercises/ch06/ch06_checks.hpp"
 #include "exercises/checker/compare.hpp"
 #include "exercises/checker/report.hpp"
 #include "reference/convolution.hpp"
@@ -37,6 +38,7 @@ namespace ch02 = cnnlab::exercises::ch02;
 namespace ch03 = cnnlab::exercises::ch03;
 namespace ch04 = cnnlab::exercises::ch04;
 namespace ch05 = cnnlab::exercises::ch05;
+namespace ch06 = cnnlab::exercises::ch06;
 
 namespace {
 
@@ -68,7 +70,7 @@ BOOST_AUTO_TEST_SUITE(solutions)
 
 BOOST_AUTO_TEST_CASE(every_exercise_is_right_with_the_solutions) {
     const ex::Registry& registry = ex::all_exercises();
-    BOOST_TEST(registry.exercises().size() == 47u);  // 11 in Chapter 1, 8 in Chapter 2, 9 in Chapter 3, 10 in Chapter 4, 9 in Chapter 5
+    BOOST_TEST(registry.exercises().size() == 60u);  // 11 in Chapter 1, 8 in Chapter 2, 9 in Chapter 3, 10 in Chapter 4, 9 in Chapter 5, 7 in Chapter 6, 6 in Chapter 7
     for (const ex::Result& r : ex::run_exercises(registry.select("")))
         BOOST_TEST((r.verdict.status == ex::Status::right), r.exercise->id << ": " << ex::status_name(r.verdict.status) << " — " << r.verdict.detail);
 }
@@ -85,7 +87,7 @@ BOOST_AUTO_TEST_CASE(every_exercise_has_a_hint_a_function_and_a_unique_id) {
 BOOST_AUTO_TEST_CASE(solutions_report_exits_zero) {
     std::ostringstream out;
     BOOST_TEST(ex::run_check(out, "", /*require_all=*/true) == 0);
-    BOOST_TEST(out.str().find("47 exercises: 47 right, 0 wrong, 0 errors, 0 not attempted") != std::string::npos, out.str());
+    BOOST_TEST(out.str().find("60 exercises: 60 right, 0 wrong, 0 errors, 0 not attempted") != std::string::npos, out.str());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -224,12 +226,14 @@ BOOST_AUTO_TEST_CASE(exit_codes) {
 
 BOOST_AUTO_TEST_CASE(selection) {
     const ex::Registry& r = ex::all_exercises();
-    BOOST_TEST(r.select("").size() == 47u);
+    BOOST_TEST(r.select("").size() == 60u);
     BOOST_TEST(r.select("1").size() == 11u);
     BOOST_TEST(r.select("2").size() == 8u);
     BOOST_TEST(r.select("3").size() == 9u);
     BOOST_TEST(r.select("4").size() == 10u);
     BOOST_TEST(r.select("5").size() == 9u);
+    BOOST_TEST(r.select("6").size() == 7u);
+    BOOST_TEST(r.select("5-4").size() == 2u);
     BOOST_TEST(r.select("5-8").size() == 1u);
     BOOST_TEST(r.select("impl-tconv-size").size() == 1u);
     BOOST_CHECK_THROW(r.select("impl-tconv"), cnnlab::argument_error);  // a prefix without '.' names no group
@@ -244,7 +248,7 @@ BOOST_AUTO_TEST_CASE(selection) {
     BOOST_TEST(r.select("5-1").size() == 2u);   // 5-1.1 and 5-1.2
     BOOST_TEST(r.select("5-1.2").size() == 1u);
     BOOST_TEST(r.select("d2l-edge").size() == 1u);  // not d2l-edge-transposed
-    BOOST_CHECK_THROW(r.select("7"), cnnlab::argument_error);
+    BOOST_CHECK_THROW(r.select("8"), cnnlab::argument_error);
     BOOST_CHECK_THROW(r.select("5-"), cnnlab::argument_error);
 }
 
@@ -1239,6 +1243,77 @@ BOOST_AUTO_TEST_CASE(receptive_field_common_mistakes) {
     // The right verdict names the gridding effect of rates (2, 2).
     const ex::Verdict right = ch05::check_receptive_field(ch05::receptive_field);
     BOOST_TEST(right.detail.find("of the 9 cells in the field of rates (2, 2), only 5 reach the output") != std::string::npos, right.detail);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(chapter6_checks_reject_wrong_answers)
+
+namespace {
+
+const ex::Mismatch& wrong6(const ex::Verdict& v) { return mismatch_of(v); }
+bool note6_has(const ex::Verdict& v, const std::string& words) { return wrong6(v).note.find(words) != std::string::npos; }
+bool right6(const ex::Verdict& v) { return v.status == ex::Status::right; }
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(ex54_note_003s_answer_is_rejected) {
+    // Note 003's parameters for the direct layer: one bias per channel pair.
+    const ex::Verdict direct = ch06::check_direct_cost([] { return ch06::Cost{5898240000, 655360, 2560000}; });
+    BOOST_TEST(wrong6(direct).expected == "590080", wrong6(direct).describe());
+    BOOST_TEST(wrong6(direct).got == "655360");
+    BOOST_TEST(note6_has(direct, "one bias per output channel"));
+    // Note 003's time for the bottleneck: the 3×3 term at 100 positions instead of 100×100.
+    const ex::Verdict time = ch06::check_bottleneck_cost([] { return ch06::Cost{178585600, 164160, 3200000}; });
+    BOOST_TEST(wrong6(time).quantity.find(".macs") != std::string::npos, wrong6(time).describe());
+    BOOST_TEST(wrong6(time).expected == "1638400000");
+    BOOST_TEST(note6_has(time, "100×100"));
+    const ex::Verdict params = ch06::check_bottleneck_cost([] { return ch06::Cost{1638400000, 196608, 3200000}; });
+    BOOST_TEST(note6_has(params, "pair of channels"));
+    const ex::Verdict space = ch06::check_bottleneck_cost([] { return ch06::Cost{1638400000, 164160, 2560000}; });
+    BOOST_TEST(note6_has(space, "both layers"));
+    BOOST_TEST(right6(ch06::check_bottleneck_cost([] { return ch06::Cost{1638400000, 164160, 3200000}; })));
+}
+
+BOOST_AUTO_TEST_CASE(alexnet_swapped_parts_are_named) {
+    const ex::Verdict swapped = ch06::check_alexnet_conv_versus_fc([] { return ch06::ConvVersusFc{58631144, 2469696, 655566528, 58621952}; });
+    BOOST_TEST(wrong6(swapped).expected == "2469696", wrong6(swapped).describe());
+    BOOST_TEST(note6_has(swapped, "swapped"));
+    BOOST_TEST(right6(ch06::check_alexnet_conv_versus_fc([] { return ch06::ConvVersusFc{2469696, 58631144, 655566528, 58621952}; })));
+}
+
+BOOST_AUTO_TEST_CASE(parameter_counts_without_batch_norm_are_rejected) {
+    const ex::Verdict v = ch06::check_parameter_counts([] { return ch06::NetParameters{61100840, 132863336, 1992166, 6624904 - 1}; });
+    BOOST_TEST(wrong6(v).quantity.find(".googlenet") != std::string::npos, wrong6(v).describe());
+    BOOST_TEST(wrong6(v).expected == "6624904");
+}
+
+BOOST_AUTO_TEST_CASE(googlenet_minimum_is_the_smallest_accepted_size) {
+    // One too small is refused with the model's reason; one too large is not the smallest.
+    const ex::Verdict small = ch06::check_googlenet_minimum_input([] { return std::size_t{14}; });
+    BOOST_TEST(wrong6(small).expected == "15", wrong6(small).describe());
+    BOOST_TEST(note6_has(small, "refused"));
+    const ex::Verdict large = ch06::check_googlenet_minimum_input([] { return std::size_t{32}; });
+    BOOST_TEST(note6_has(large, "accepted too"));
+    BOOST_TEST(right6(ch06::check_googlenet_minimum_input([] { return std::size_t{15}; })));
+}
+
+BOOST_AUTO_TEST_CASE(resnet50_projections_on_the_main_path_are_rejected) {
+    const ex::Verdict v = ch06::check_resnet50_counts([] { return ch06::ResNet50Counts{{3, 4, 6, 3}, 4, 54}; });
+    BOOST_TEST(wrong6(v).expected == "50", wrong6(v).describe());
+    BOOST_TEST(note6_has(v, "shortcut"));
+    const ex::Verdict three = ch06::check_resnet50_counts([] { return ch06::ResNet50Counts{{3, 4, 6, 3}, 3, 50}; });
+    BOOST_TEST(note6_has(three, "64 channels into 256"));
+}
+
+BOOST_AUTO_TEST_CASE(transition_conv_after_the_pooling_is_rejected) {
+    // MACs counted at the pooled resolution: a quarter of the right count, on DenseNet-121's first transition.
+    const ex::Verdict v = ch06::check_transition_cost([](std::size_t c, std::size_t h, std::size_t w) {
+        return ch06::Cost{(h / 2) * (w / 2) * c * (c / 2), 2 * c + c * (c / 2), (c / 2) * (h / 2) * (w / 2)};
+    });
+    BOOST_TEST(wrong6(v).expected == "102760448", wrong6(v).describe());
+    BOOST_TEST(wrong6(v).quantity.find("transition_cost(256, 56, 56)") != std::string::npos);
+    BOOST_TEST(note6_has(v, "before the pooling"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

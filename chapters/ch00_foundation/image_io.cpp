@@ -93,4 +93,48 @@ arma::fmat rescale_to_unit(const arma::fmat& values) {
     return (values - lo) / (hi - lo);
 }
 
+namespace {
+
+// Where output index i samples an axis of `in` values when `out` are made (half-pixel centres).
+struct Sample {
+    std::size_t lo, hi;  // the two neighbours
+    float weight_hi;     // the interpolation weight of hi
+};
+
+std::vector<Sample> bilinear_samples(std::size_t in, std::size_t out) {
+    std::vector<Sample> samples(out);
+    const double scale = double(in) / double(out);
+    for (std::size_t i = 0; i < out; ++i) {
+        const double at = std::max(0.0, (double(i) + 0.5) * scale - 0.5);
+        const auto lo = std::min(std::size_t(at), in - 1);
+        samples[i] = {lo, std::min(lo + 1, in - 1), float(at - double(lo))};
+    }
+    return samples;
+}
+
+}  // namespace
+
+arma::fmat resize_bilinear(const arma::fmat& plane, std::size_t rows, std::size_t cols) {
+    if (plane.is_empty() || rows == 0 || cols == 0)
+        throw argument_error(str("resize_bilinear: cannot resize a ", plane.n_rows, "×", plane.n_cols, " plane to ", rows,
+                                 "×", cols, " (both sizes must be at least 1×1)"));
+    const std::vector<Sample> r = bilinear_samples(plane.n_rows, rows);
+    const std::vector<Sample> c = bilinear_samples(plane.n_cols, cols);
+    arma::fmat out(rows, cols);
+    for (std::size_t j = 0; j < cols; ++j)
+        for (std::size_t i = 0; i < rows; ++i) {
+            const auto along_cols = [&](std::size_t row) {
+                return (1.0f - c[j].weight_hi) * plane(row, c[j].lo) + c[j].weight_hi * plane(row, c[j].hi);
+            };
+            out(i, j) = (1.0f - r[i].weight_hi) * along_cols(r[i].lo) + r[i].weight_hi * along_cols(r[i].hi);
+        }
+    return out;
+}
+
+arma::Cube<float> resize_bilinear(const arma::Cube<float>& image, std::size_t rows, std::size_t cols) {
+    arma::Cube<float> out(rows, cols, image.n_slices);
+    for (std::size_t k = 0; k < image.n_slices; ++k) out.slice(k) = resize_bilinear(arma::fmat(image.slice(k)), rows, cols);
+    return out;
+}
+
 }  // namespace cnnlab

@@ -42,4 +42,15 @@ void save_png(const std::string& path, const arma::Cube<float>& image);
 /// the display convention for filter responses whose sign matters.
 arma::fmat rescale_to_unit(const arma::fmat& values);
 
+/// Bilinear resize 双线性插值 of a plane to rows × cols, as PyTorch's
+/// `interpolate(mode="bilinear", align_corners=False)` (no antialiasing): output pixel \f$i\f$ samples
+/// the input at \f$(i + \tfrac12)\,H_{in}/H_{out} - \tfrac12\f$ (clamped at 0), between the two
+/// nearest rows, and likewise along columns.
+/// \throws argument_error for an empty plane or a zero output size.
+arma::fmat resize_bilinear(const arma::fmat& plane, std::size_t rows, std::size_t cols);
+
+/// Every channel of an H×W×C image resized bilinearly (see resize_bilinear).
+/// \throws argument_error as resize_bilinear does.
+arma::Cube<float> resize_bilinear(const arma::Cube<float>& image, std::size_t rows, std::size_t cols);
+
 }  // namespace cnnlab

@@ -66,6 +66,8 @@ const Registry& all_claims() {
         register_ch03_claims(r);
         register_ch04_claims(r);
         register_ch05_claims(r);
+        register_ch06_claims(r);
+        register_ch07_claims(r);
         return r;
     }();
     return registry;

@@ -84,6 +84,10 @@ void register_ch03_claims(Registry& registry);
 void register_ch04_claims(Registry& registry);
 /// Chapter 5's claims (chapters/ch05_transposed/claims.cpp).
 void register_ch05_claims(Registry& registry);
+/// Chapter 6's claims (chapters/ch06_complexity/claims.cpp).
+void register_ch06_claims(Registry& registry);
+/// Chapter 7 (classic networks): counted MACs, whole-net forward, traces, receptive field.
+void register_ch07_claims(Registry& registry);
 
 /// "3.1e-11": a measured error in a claim's detail line (two significant digits are all it needs).
 std::string sci(double value);

@@ -2,8 +2,11 @@
 #include "chapters/ch07_networks/nets.hpp"
 
 #include "chapters/ch00_foundation/errors.hpp"
+#include "chapters/ch00_foundation/image_io.hpp"
+#include "chapters/ch07_networks/lenet1998.hpp"
 
 #include <array>
+#include <utility>
 
 namespace cnnlab {
 namespace {
@@ -28,7 +31,7 @@ void add_classifier(Sequential& net, std::size_t features, std::size_t classes, 
 // torchvision's BasicConv2d of GoogLeNet: conv without bias, BatchNorm (eps 0.001), ReLU.
 LayerPtr basic_conv(std::size_t in, std::size_t out, std::size_t kernel, std::size_t stride = 1, std::size_t padding = 0) {
     auto block = sequential();
-    block->add("conv", conv(in, out, kernel, stride, padding, false)).add("bn", batch_norm(out)).add("relu", relu());
+    block->add("conv", conv(in, out, kernel, stride, padding, false)).add("bn", batch_norm(out, 1e-3f)).add("relu", relu());
     return block;
 }
 
@@ -86,6 +89,37 @@ LayerPtr dense_layer(std::size_t in, std::size_t growth) {
     fresh->add("norm2", batch_norm(4 * growth)).add("relu2", relu()).add("conv2", conv(4 * growth, growth, 3, 1, 1, false));
     layer->add(std::move(fresh));
     return layer;
+}
+
+// d2l's b1 of ResNet and DenseNet: conv 64@7×7 stride 2 padding 3 (with bias), BN, ReLU, max pool 3/2/1.
+LayerPtr d2l_stem(std::size_t in) {
+    auto b1 = sequential();
+    b1->add(conv(in, 64, 7, 2, 3)).add(batch_norm(64)).add(relu()).add(max_pool(3, 2, 1));
+    return b1;
+}
+
+// d2l's Residual (§7.6): relu(bn2(conv2(relu(bn1(conv1(x))))) + x), the shortcut a strided 1×1 conv
+// "conv3" when use_1x1conv.
+LayerPtr d2l_residual(std::size_t in, std::size_t out, bool use_1x1conv, std::size_t stride) {
+    auto main = sequential();
+    main->add("conv1", conv(in, out, 3, stride, 1)).add("bn1", batch_norm(out)).add("relu", relu());
+    main->add("conv2", conv(out, out, 3, 1, 1)).add("bn2", batch_norm(out));
+    LayerPtr projection = use_1x1conv ? named("conv3", conv(in, out, 1, stride)) : nullptr;
+    return std::make_unique<Residual>(std::move(main), std::move(projection), relu());
+}
+
+// d2l's DenseBlock (§7.7): num_convs conv_blocks (BN-ReLU-3×3 conv), each output concatenated to its input.
+LayerPtr d2l_dense_block(std::size_t num_convs, std::size_t in, std::size_t growth) {
+    auto block = sequential();
+    for (std::size_t i = 0; i < num_convs; ++i) {
+        const std::size_t channels = in + i * growth;
+        auto conv_block = sequential("conv_block");
+        conv_block->add(batch_norm(channels)).add(relu()).add(conv(channels, growth, 3, 1, 1));
+        auto layer = std::make_unique<Concat>();
+        layer->add(named("input", identity())).add(std::move(conv_block));
+        block->add(std::move(layer));
+    }
+    return block;
 }
 
 }  // namespace
@@ -222,8 +256,79 @@ std::unique_ptr<Sequential> densenet121(std::size_t classes, NetInput input) {
     return net;
 }
 
+std::unique_ptr<Sequential> alexnet_d2l(std::size_t classes, NetInput input) {
+    auto net = sequential("alexnet_d2l");
+    net->add(conv(input.channels, 96, 11, 4, 1)).add(relu()).add(max_pool(3, 2));
+    net->add(conv(96, 256, 5, 1, 2)).add(relu()).add(max_pool(3, 2));
+    net->add(conv(256, 384, 3, 1, 1)).add(relu()).add(conv(384, 384, 3, 1, 1)).add(relu());
+    net->add(conv(384, 256, 3, 1, 1)).add(relu()).add(max_pool(3, 2)).add(flatten());
+    const std::size_t features = net->infer(input.shape()).output.c;  // 256·5·5 = 6400 for 224×224
+    net->add(linear(features, 4096)).add(relu()).add(dropout());
+    net->add(linear(4096, 4096)).add(relu()).add(dropout()).add(linear(4096, classes));
+    return net;
+}
+
+std::unique_ptr<Sequential> vgg11_d2l(std::size_t classes, NetInput input, std::size_t ratio) {
+    if (ratio == 0 || 64 % ratio != 0)
+        throw argument_error(str("vgg11_d2l: ratio ", ratio, " must divide VGG-11's 64 channels (1, 2, 4, …, 64)"));
+    constexpr std::array<std::pair<std::size_t, std::size_t>, 5> conv_arch{{{1, 64}, {1, 128}, {2, 256}, {2, 512}, {2, 512}}};
+    auto net = sequential(ratio == 4 ? "vgg11_d2l" : "vgg11_d2l_ratio" + std::to_string(ratio));
+    std::size_t channels = input.channels;
+    for (const auto& [num_convs, width] : conv_arch) {
+        auto block = sequential();
+        for (std::size_t i = 0; i < num_convs; ++i) {
+            block->add(conv(channels, width / ratio, 3, 1, 1)).add(relu());
+            channels = width / ratio;
+        }
+        block->add(max_pool(2, 2));
+        net->add(std::move(block));
+    }
+    net->add(flatten());
+    const std::size_t features = net->infer(input.shape()).output.c;  // out_channels·7·7 for 224×224
+    net->add(linear(features, 4096)).add(relu()).add(dropout());
+    net->add(linear(4096, 4096)).add(relu()).add(dropout()).add(linear(4096, classes));
+    return net;
+}
+
+std::unique_ptr<Sequential> resnet18_d2l(std::size_t classes, NetInput input) {
+    auto net = sequential("resnet18_d2l");
+    net->add(d2l_stem(input.channels));
+    std::size_t channels = 64;
+    for (std::size_t stage = 0; stage < 4; ++stage) {  // b2 … b5, d2l's resnet_block(…, 2, first_block)
+        const std::size_t width = 64u << stage;
+        auto b = sequential();
+        b->add(d2l_residual(channels, width, stage > 0, stage > 0 ? 2 : 1));
+        b->add(d2l_residual(width, width, false, 1));
+        net->add(std::move(b));
+        channels = width;
+    }
+    net->add(adaptive_avg_pool(1, 1)).add(flatten()).add(linear(channels, classes));
+    return net;
+}
+
+std::unique_ptr<Sequential> densenet_d2l(std::size_t classes, NetInput input) {
+    constexpr std::size_t growth = 32, num_convs = 4, blocks = 4;
+    auto net = sequential("densenet_d2l");
+    net->add(d2l_stem(input.channels));
+    std::size_t channels = 64;
+    for (std::size_t i = 0; i < blocks; ++i) {
+        net->add(d2l_dense_block(num_convs, channels, growth));
+        channels += num_convs * growth;
+        if (i + 1 < blocks) {  // d2l's transition_block(channels, channels // 2)
+            auto transition = sequential();
+            transition->add(batch_norm(channels)).add(relu()).add(conv(channels, channels / 2, 1)).add(avg_pool(2, 2));
+            net->add(std::move(transition));
+            channels /= 2;
+        }
+    }
+    net->add(batch_norm(channels)).add(relu()).add(adaptive_avg_pool(1, 1)).add(flatten()).add(linear(channels, classes));
+    return net;
+}
+
 std::vector<std::string> net_names() {
-    return {"lenet", "alexnet", "vgg11", "vgg16", "nin", "googlenet", "resnet18", "resnet34", "resnet50", "densenet121"};
+    return {"lenet",       "alexnet",   "vgg11",       "vgg16",     "nin",          "googlenet",    "resnet18",
+            "resnet34",    "resnet50",  "densenet121", "lenet1998", "alexnet_d2l",  "vgg11_d2l",    "resnet18_d2l",
+            "densenet_d2l"};
 }
 
 namespace {
@@ -239,13 +344,16 @@ void check_name(std::string_view name) {
 NetInput default_input(std::string_view name) {
     check_name(name);
     if (name == "lenet") return {1, 28, 28};
-    if (name == "nin") return {1, 224, 224};
+    if (name == "lenet1998") return {1, 32, 32};
+    if (name == "nin" || name == "alexnet_d2l" || name == "vgg11_d2l") return {1, 224, 224};
+    if (name == "resnet18_d2l" || name == "densenet_d2l") return {1, 96, 96};
     return {3, 224, 224};
 }
 
 std::size_t default_classes(std::string_view name) {
     check_name(name);
-    return name == "lenet" || name == "nin" ? 10 : 1000;
+    const bool d2l = name.ends_with("_d2l");
+    return name == "lenet" || name == "nin" || name == "lenet1998" || d2l ? 10 : 1000;
 }
 
 std::unique_ptr<Sequential> make_net(std::string_view name, std::size_t classes, const NetInput& input) {
@@ -260,11 +368,34 @@ std::unique_ptr<Sequential> make_net(std::string_view name, std::size_t classes,
     if (name == "resnet18") return resnet(18, classes, input);
     if (name == "resnet34") return resnet(34, classes, input);
     if (name == "resnet50") return resnet(50, classes, input);
-    return densenet121(classes, input);
+    if (name == "densenet121") return densenet121(classes, input);
+    if (name == "lenet1998") return lenet1998(classes, input);
+    if (name == "alexnet_d2l") return alexnet_d2l(classes, input);
+    if (name == "vgg11_d2l") return vgg11_d2l(classes, input);
+    if (name == "resnet18_d2l") return resnet18_d2l(classes, input);
+    return densenet_d2l(classes, input);
 }
 
 std::unique_ptr<Sequential> make_net(std::string_view name, std::size_t classes) {
     return make_net(name, classes, default_input(name));
+}
+
+Tensor4<float> image_input(const arma::Cube<float>& image, const NetInput& input) {
+    if (input.channels != 1 && input.channels != 3)
+        throw argument_error(str("image_input: a network input of ", input.channels,
+                                 " channels cannot be made from an image (1 = gray or 3 = RGB)"));
+    if (input.channels == 3 && image.n_slices < 3)
+        throw argument_error(str("image_input: the image has ", image.n_slices, " channel(s); an RGB input needs 3"));
+    Tensor4<float> x({1, input.channels, input.height, input.width}, uninitialized);
+    if (input.channels == 1) {
+        x.plane(0, 0) = 2.0f * resize_bilinear(luma(image), input.height, input.width) - 1.0f;
+        return x;
+    }
+    constexpr float mean[3] = {0.485f, 0.456f, 0.406f};
+    constexpr float deviation[3] = {0.229f, 0.224f, 0.225f};
+    for (std::size_t c = 0; c < 3; ++c)
+        x.plane(0, c) = (resize_bilinear(arma::fmat(image.slice(c)), input.height, input.width) - mean[c]) / deviation[c];
+    return x;
 }
 
 }  // namespace cnnlab

@@ -104,7 +104,10 @@ void Linear::describe(LayerInfo& info) const {
     info.macs = std::uint64_t{in_} * out_;
 }
 
-BatchNorm2d::BatchNorm2d(std::size_t channels, std::string name) : LeafLayer(std::move(name)), channels_(channels) {}
+BatchNorm2d::BatchNorm2d(std::size_t channels, float eps, std::string name)
+    : LeafLayer(std::move(name)), channels_(channels), eps_(eps) {
+    if (!(eps_ > 0.0f)) throw argument_error(str("BatchNorm2d: eps = ", eps_, " must be positive"));
+}
 
 void BatchNorm2d::describe(LayerInfo& info) const {
     if (info.input.c != channels_)
@@ -114,9 +117,20 @@ void BatchNorm2d::describe(LayerInfo& info) const {
     info.parameters = 2 * std::uint64_t{channels_};
 }
 
-ShapePreserving::ShapePreserving(std::string kind, std::string name) : LeafLayer(std::move(name)), kind_(std::move(kind)) {}
+Elementwise::Elementwise(Function function, std::string name) : LeafLayer(std::move(name)), function_(function) {}
 
-void ShapePreserving::describe(LayerInfo&) const {}
+std::string Elementwise::kind() const {
+    switch (function_) {
+    case Function::relu: return "ReLU";
+    case Function::sigmoid: return "Sigmoid";
+    case Function::tanh: return "Tanh";
+    case Function::dropout: return "Dropout";
+    case Function::identity: break;
+    }
+    return "Identity";
+}
+
+void Elementwise::describe(LayerInfo&) const {}
 
 Pool2d::Pool2d(bool max, Pool2dOptions options, std::string name)
     : LeafLayer(std::move(name)), max_(max), options_(options) {}
@@ -230,7 +244,7 @@ LayerInfo Residual::trace(const Shape4& input, const Field2d& field, const std::
     LayerInfo chain = info;
     chain.output = input;
     chain.field = field;
-    trace_chain(main_->children(), path, depth, rows, chain);
+    trace_chain(main_->layers(), path, depth, rows, chain);
     info.parameters = chain.parameters;
     info.macs = chain.macs;
     Shape4 shape = chain.output;
@@ -261,12 +275,11 @@ LayerInfo Residual::trace(const Shape4& input, const Field2d& field, const std::
 }
 
 namespace layers {
-LayerPtr relu() { return std::make_unique<ShapePreserving>("ReLU"); }
-LayerPtr sigmoid() { return std::make_unique<ShapePreserving>("Sigmoid"); }
-LayerPtr tanh() { return std::make_unique<ShapePreserving>("Tanh"); }
-LayerPtr dropout() { return std::make_unique<ShapePreserving>("Dropout"); }
-LayerPtr local_response_norm() { return std::make_unique<ShapePreserving>("LocalResponseNorm"); }
-LayerPtr identity() { return std::make_unique<ShapePreserving>("Identity"); }
+LayerPtr relu() { return std::make_unique<Elementwise>(Elementwise::Function::relu); }
+LayerPtr sigmoid() { return std::make_unique<Elementwise>(Elementwise::Function::sigmoid); }
+LayerPtr tanh() { return std::make_unique<Elementwise>(Elementwise::Function::tanh); }
+LayerPtr dropout() { return std::make_unique<Elementwise>(Elementwise::Function::dropout); }
+LayerPtr identity() { return std::make_unique<Elementwise>(Elementwise::Function::identity); }
 LayerPtr flatten() { return std::make_unique<Flatten>(); }
 LayerPtr conv(std::size_t in, std::size_t out, std::size_t kernel, std::size_t stride, std::size_t padding, bool bias) {
     Conv2dOptions options;
@@ -275,7 +288,7 @@ LayerPtr conv(std::size_t in, std::size_t out, std::size_t kernel, std::size_t s
     return std::make_unique<Conv2d>(in, out, Step2{kernel, kernel}, options, bias);
 }
 LayerPtr linear(std::size_t in, std::size_t out, bool bias) { return std::make_unique<Linear>(in, out, bias); }
-LayerPtr batch_norm(std::size_t channels) { return std::make_unique<BatchNorm2d>(channels); }
+LayerPtr batch_norm(std::size_t channels, float eps) { return std::make_unique<BatchNorm2d>(channels, eps); }
 LayerPtr max_pool(std::size_t kernel, std::size_t stride, std::size_t padding, bool ceil_mode) {
     Pool2dOptions options;
     options.kernel = {kernel, kernel};

@@ -14,6 +14,11 @@
 ///   \f$r_{out} = r_{in} + (d(K-1)+1-1)\,j_{in}\f$, \f$j_{out} = j_{in} s\f$; across parallel branches
 ///   the largest.
 ///
+/// A network also runs: initialize() fills its parameters from a seeded generator, and forward()
+/// computes its output (inference mode: batch norm with running statistics, dropout as identity)
+/// either with the naive references of `reference/` or with the optimized ops of Chapters 2–7 —
+/// the same tree, two implementations, held equal by tests.
+///
 /// Every shape error names the layer by its full path ("features.3 (Conv2d)") and both shapes.
 #pragma once
 
@@ -22,8 +27,11 @@
 #include "chapters/ch02_layers/layer.hpp"
 #include "chapters/ch04_pooling/pooling.hpp"
 
+#include <armadillo>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -51,8 +59,16 @@ struct LayerInfo {
     std::uint64_t activations() const { return std::uint64_t{output.c} * output.h * output.w; }
 };
 
-/// One layer of a network. Subclasses describe their shape rule; a forward pass can be added later
-/// as another virtual method beside trace.
+/// Which implementation a forward pass runs.
+enum class Implementation {
+    reference,  ///< the naive loops of `reference/` (ref::conv2d_layer, ref::max_pool2d, …)
+    optimized,  ///< the optimized ops (conv2d_layer with its automatic algorithm, max_pool2d, …)
+};
+
+/// The random source of parameter initialization: same seed, same parameters.
+using Random = std::mt19937_64;
+
+/// One layer of a network: its shape rule (trace), its parameters and its forward pass.
 class Layer {
 public:
     /// A layer with a local name ("conv1"); empty names are filled in by the parent (its index).
@@ -73,6 +89,13 @@ public:
     /// then (composites) its children's rows, in order.
     virtual LayerInfo trace(const Shape4& input, const Field2d& field, const std::string& path, std::size_t depth,
                             std::vector<LayerInfo>* rows) const = 0;
+    /// The inference-mode forward pass of a batch.
+    /// \throws shape_error when the input does not fit; argument_error when parameters are not initialized
+    virtual Tensor4<float> forward(const Tensor4<float>& x, Implementation implementation) const = 0;
+    /// The direct children (empty for a leaf), in order.
+    virtual std::vector<Layer*> children() { return {}; }
+    /// Fills this layer's own parameters (not its children's) from `random`; layers without parameters do nothing.
+    virtual void initialize_parameters(Random& random) { (void)random; }
 
 protected:
     /// "features.3 (Conv2d)": how errors name the layer.
@@ -84,6 +107,14 @@ private:
 
 /// An owned layer.
 using LayerPtr = std::unique_ptr<Layer>;
+
+/// Calls `visit` on `layer` and then on every layer below it, depth-first in order.
+void for_each_layer(Layer& layer, const std::function<void(Layer&)>& visit);
+/// Initializes every parameter of a network from one seed (depth-first order): conv and linear weights
+/// He-uniform \f$\mathcal{U}(\pm\sqrt{6/\mathit{fan_{in}}})\f$ (variance \f$2/\mathit{fan_{in}}\f$), biases uniform in
+/// \f$\pm 1/\sqrt{\mathit{fan_{in}}}\f$ (PyTorch's default), batch norm \f$\gamma = 1\f$,
+/// \f$\beta = 0\f$, running mean 0 and variance 1.
+void initialize(Layer& network, std::uint64_t seed);
 
 /// A layer without children: trace appends one row built by describe.
 class LeafLayer : public Layer {
@@ -107,6 +138,14 @@ public:
     std::string kind() const override { return "Conv2d"; }  ///< "Conv2d"
     /// \f$C_{out} \times C_{in}/g \times K_h \times K_w\f$
     Shape4 weight_shape() const;
+    /// ref::conv2d_layer or conv2d_layer (automatic algorithm).
+    Tensor4<float> forward(const Tensor4<float>& x, Implementation implementation) const override;
+    /// He-uniform weights, uniform bias.
+    void initialize_parameters(Random& random) override;
+    /// The weight (empty until initialized).
+    Tensor4<float>& weight() { return weight_; }
+    /// The bias (empty when the layer has none or is not initialized).
+    arma::fvec& bias() { return bias_values_; }
 
 protected:
     /// resolve_conv2d_layer's output; parameters \f$C_{out}(C_{in}/g)K_hK_w + C_{out}\f$.
@@ -117,6 +156,8 @@ private:
     Step2 kernel_;
     Conv2dOptions options_;
     bool bias_;
+    Tensor4<float> weight_;
+    arma::fvec bias_values_;
 };
 
 /// Fully connected layer (PyTorch `Linear`) on N×F×1×1 (after Flatten).
@@ -125,6 +166,14 @@ public:
     /// in_features → out_features, with or without bias.
     Linear(std::size_t in_features, std::size_t out_features, bool bias = true, std::string name = {});
     std::string kind() const override { return "Linear"; }  ///< "Linear"
+    /// ref::linear or linear (one GEMM).
+    Tensor4<float> forward(const Tensor4<float>& x, Implementation implementation) const override;
+    /// He-uniform weights, uniform bias.
+    void initialize_parameters(Random& random) override;
+    /// The weight, out × in (empty until initialized).
+    arma::fmat& weight() { return weight_; }
+    /// The bias (empty when the layer has none or is not initialized).
+    arma::fvec& bias() { return bias_values_; }
 
 protected:
     /// \throws shape_error when the input is not N×in×1×1
@@ -133,14 +182,25 @@ protected:
 private:
     std::size_t in_, out_;
     bool bias_;
+    arma::fmat weight_;
+    arma::fvec bias_values_;
 };
 
 /// Batch normalization over channels (PyTorch `BatchNorm2d`): \f$2C\f$ parameters (scale and shift).
 class BatchNorm2d : public LeafLayer {
 public:
     /// Normalizes `channels` channels.
-    explicit BatchNorm2d(std::size_t channels, std::string name = {});
+    /// `eps` is added to the variance (PyTorch's default 1e-5; torchvision's GoogLeNet uses 1e-3).
+    explicit BatchNorm2d(std::size_t channels, float eps = 1e-5f, std::string name = {});
     std::string kind() const override { return "BatchNorm2d"; }  ///< "BatchNorm2d"
+    /// Inference mode: ref::batch_norm2d_inference or batch_norm2d_inference with the running statistics.
+    Tensor4<float> forward(const Tensor4<float>& x, Implementation implementation) const override;
+    /// \f$\gamma = 1, \beta = 0\f$, running mean 0, running variance 1.
+    void initialize_parameters(Random& random) override;
+    arma::fvec& gamma() { return gamma_; }                ///< the scale \f$\gamma\f$
+    arma::fvec& beta() { return beta_; }                  ///< the shift \f$\beta\f$
+    arma::fvec& running_mean() { return running_mean_; }  ///< the running mean (a buffer, not a parameter)
+    arma::fvec& running_var() { return running_var_; }    ///< the running variance (a buffer)
 
 protected:
     /// \throws shape_error when the input has another channel count
@@ -148,22 +208,29 @@ protected:
 
 private:
     std::size_t channels_;
+    float eps_;
+    arma::fvec gamma_, beta_, running_mean_, running_var_;
 };
 
-/// A layer that keeps the shape and has no parameters: ReLU, Sigmoid, Tanh, Dropout,
-/// LocalResponseNorm, Identity.
-class ShapePreserving : public LeafLayer {
+/// An element-wise layer without parameters: ReLU, Sigmoid, Tanh, Dropout (the identity at
+/// inference) or Identity.
+class Elementwise : public LeafLayer {
 public:
-    /// `kind` is the name printed ("ReLU").
-    explicit ShapePreserving(std::string kind, std::string name = {});
-    std::string kind() const override { return kind_; }  ///< the kind given at construction
+    /// The function applied.
+    enum class Function { relu, sigmoid, tanh, dropout, identity };
+    /// A layer applying `function`.
+    explicit Elementwise(Function function, std::string name = {});
+    /// "ReLU", "Sigmoid", "Tanh", "Dropout" or "Identity".
+    std::string kind() const override;
+    /// The scalar formulas of reference/layers.hpp element by element, or apply_activation.
+    Tensor4<float> forward(const Tensor4<float>& x, Implementation implementation) const override;
 
 protected:
     /// output = input.
     void describe(LayerInfo& info) const override;
 
 private:
-    std::string kind_;
+    Function function_;
 };
 
 /// Max or average pooling (PyTorch `MaxPool2d` / `AvgPool2d`); shapes by resolve_pool2d / resolve_avg_pool2d.
@@ -172,6 +239,8 @@ public:
     /// Max pooling when `max` is true, average pooling otherwise.
     Pool2d(bool max, Pool2dOptions options, std::string name = {});
     std::string kind() const override { return max_ ? "MaxPool2d" : "AvgPool2d"; }  ///< "MaxPool2d" or "AvgPool2d"
+    /// ref::max_pool2d / ref::avg_pool2d or max_pool2d / avg_pool2d.
+    Tensor4<float> forward(const Tensor4<float>& x, Implementation implementation) const override;
 
 protected:
     /// The pooling's output size; the window widens the receptive field like a kernel.
@@ -188,6 +257,8 @@ public:
     /// Pools every plane to rows × cols.
     AdaptiveAvgPool2d(std::size_t rows, std::size_t cols, std::string name = {});
     std::string kind() const override { return "AdaptiveAvgPool2d"; }  ///< "AdaptiveAvgPool2d"
+    /// ref::adaptive_avg_pool2d or adaptive_avg_pool2d.
+    Tensor4<float> forward(const Tensor4<float>& x, Implementation implementation) const override;
 
 protected:
     /// Receptive field as a window of \f$\lceil H/H_{out} \rceil\f$ with stride \f$\max(1, \lfloor H/H_{out} \rfloor)\f$.
@@ -203,6 +274,9 @@ class Flatten : public LeafLayer {
 public:
     using LeafLayer::LeafLayer;
     std::string kind() const override { return "Flatten"; }  ///< "Flatten"
+    /// The features of each sample in PyTorch's order, \f$(c \cdot H + h) W + w\f$ (a permutation:
+    /// the same code for both implementations).
+    Tensor4<float> forward(const Tensor4<float>& x, Implementation implementation) const override;
 
 protected:
     /// \f$C H W\f$ features.
@@ -218,8 +292,11 @@ public:
     /// Appends a child under `name`. Returns *this.
     Sequential& add(std::string name, LayerPtr layer);
     /// The children in order.
-    const std::vector<LayerPtr>& children() const { return children_; }
+    const std::vector<LayerPtr>& layers() const { return children_; }
+    std::vector<Layer*> children() override;
     std::string kind() const override { return "Sequential"; }  ///< "Sequential"
+    /// Each child's forward on the previous one's output.
+    Tensor4<float> forward(const Tensor4<float>& x, Implementation implementation) const override;
     /// Threads the shape and the receptive field through the children.
     LayerInfo trace(const Shape4& input, const Field2d& field, const std::string& path, std::size_t depth,
                     std::vector<LayerInfo>* rows) const override;
@@ -236,6 +313,9 @@ public:
     /// Adds a branch (unnamed: "branch1", "branch2", …). Returns *this.
     Concat& add(LayerPtr branch);
     std::string kind() const override { return "Concat"; }  ///< "Concat"
+    std::vector<Layer*> children() override;
+    /// Every branch on x, the outputs stacked along channels in branch order.
+    Tensor4<float> forward(const Tensor4<float>& x, Implementation implementation) const override;
     /// Output channels: the sum over branches; receptive field: the largest.
     /// \throws shape_error naming the branch whose N, H or W differ from the first branch's
     LayerInfo trace(const Shape4& input, const Field2d& field, const std::string& path, std::size_t depth,
@@ -255,6 +335,10 @@ public:
     Residual(std::unique_ptr<Sequential> main, LayerPtr projection = nullptr, LayerPtr after = nullptr,
              std::string name = {});
     std::string kind() const override { return "Residual"; }  ///< "Residual"
+    /// The main branch's children, then the projection and the activation when present.
+    std::vector<Layer*> children() override;
+    /// \f$a(F(x) + P(x))\f$.
+    Tensor4<float> forward(const Tensor4<float>& x, Implementation implementation) const override;
     /// \throws shape_error naming the block when the shortcut's shape differs from the main branch's
     LayerInfo trace(const Shape4& input, const Field2d& field, const std::string& path, std::size_t depth,
                     std::vector<LayerInfo>* rows) const override;
@@ -274,8 +358,6 @@ LayerPtr sigmoid();
 LayerPtr tanh();
 /// Dropout (no effect on shapes).
 LayerPtr dropout();
-/// Local response normalization (AlexNet's original; no parameters).
-LayerPtr local_response_norm();
 /// The identity (DenseNet's pass-through branch).
 LayerPtr identity();
 /// Flatten.
@@ -285,8 +367,8 @@ LayerPtr conv(std::size_t in, std::size_t out, std::size_t kernel, std::size_t s
               bool bias = true);
 /// Linear.
 LayerPtr linear(std::size_t in, std::size_t out, bool bias = true);
-/// BatchNorm2d.
-LayerPtr batch_norm(std::size_t channels);
+/// BatchNorm2d (eps 1e-5 unless given).
+LayerPtr batch_norm(std::size_t channels, float eps = 1e-5f);
 /// MaxPool2d(kernel, stride, padding, ceil_mode).
 LayerPtr max_pool(std::size_t kernel, std::size_t stride, std::size_t padding = 0, bool ceil_mode = false);
 /// AvgPool2d(kernel, stride, padding).

@@ -112,6 +112,10 @@ void register_ch03_exercises(Registry& registry);
 void register_ch04_exercises(Registry& registry);
 /// Chapter 5's registration (exercises/ch05/ch05_checks.cpp).
 void register_ch05_exercises(Registry& registry);
+/// Chapter 6's registration (exercises/ch06/ch06_checks.cpp).
+void register_ch06_exercises(Registry& registry);
+/// Chapter 7's registration (exercises/ch07/ch07_checks.cpp).
+void register_ch07_exercises(Registry& registry);
 
 /// An exercise with its verdict.
 struct Result {

@@ -75,6 +75,8 @@ const Registry& all_exercises() {
         register_ch03_exercises(r);
         register_ch04_exercises(r);
         register_ch05_exercises(r);
+        register_ch06_exercises(r);
+        register_ch07_exercises(r);
         return r;
     }();
     return registry;

@@ -35,12 +35,13 @@ Tensor4<T> linear(const Tensor4<T>& x, const arma::Mat<T>& weight, const arma::C
     MacCounter* const counter = MacCounter::active();  // null unless someone counts (Chapter 6)
     for (std::size_t n = 0; n < batch; ++n)
         for (std::size_t o = 0; o < outputs; ++o) {
-            y(n, o, 0, 0) = bias.is_empty() ? T(0) : bias(o);
+            T sum = bias.is_empty() ? T(0) : bias(o);
             std::uint64_t taps = 0;
             for (std::size_t i = 0; i < inputs; ++i) {
-                y(n, o, 0, 0) += weight(o, i) * x(n, i, 0, 0);
+                sum += weight(o, i) * x(n, i, 0, 0);
                 if (counter) ++taps;
             }
+            y(n, o, 0, 0) = sum;
             if (counter) counter->add(taps);
         }
     return y;

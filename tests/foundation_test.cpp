@@ -453,3 +453,28 @@ BOOST_AUTO_TEST_CASE(built_in_claims_are_well_formed) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(large_tensor_blocks_are_kept_and_reused) {
+    using cnnlab::Tensor4;
+    cnnlab::release_cached_tensor_memory();
+    BOOST_TEST(cnnlab::cached_tensor_bytes() == 0u);
+    const float* first = nullptr;
+    {
+        Tensor4<float> a({1, 1, 1024, 1024});  // 4 MiB: a kept size
+        a(0, 0, 5, 5) = 3.0f;
+        first = a.data();
+    }
+#if !defined(__SANITIZE_ADDRESS__)
+    BOOST_TEST(cnnlab::cached_tensor_bytes() >= (4u << 20));
+    const Tensor4<float> same({1, 1, 1024, 1024});
+    BOOST_TEST(same.data() == first);        // the freed block came back
+    BOOST_TEST(same(0, 0, 5, 5) == 0.0f);   // and a zero-filled tensor is zero on it
+    BOOST_TEST(cnnlab::cached_tensor_bytes() == 0u);
+#endif
+    {
+        const Tensor4<float> small({1, 1, 16, 16});  // below 1 MiB: not kept
+        BOOST_TEST(small(0, 0, 15, 15) == 0.0f);
+    }
+    cnnlab::release_cached_tensor_memory();
+    BOOST_TEST(cnnlab::cached_tensor_bytes() == 0u);
+}

@@ -12,11 +12,13 @@
 #pragma once
 
 #include "chapters/ch00_foundation/errors.hpp"
+#include "chapters/ch00_foundation/tensor_memory.hpp"
 
 #include <armadillo>
 #include <array>
 #include <cstddef>
 #include <memory>
+#include <new>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -60,6 +62,13 @@ struct DefaultInitAllocator : std::allocator<T> {
     /// Converts from the allocator of another type (stateless).
     template <class U>
     DefaultInitAllocator(const DefaultInitAllocator<U>&) noexcept {}
+    /// Storage for n values (tensor_memory.hpp: large blocks are reused).
+    T* allocate(std::size_t n) {
+        if (n > std::size_t(-1) / sizeof(T)) throw std::bad_array_new_length();
+        return static_cast<T*>(allocate_tensor_bytes(n * sizeof(T)));
+    }
+    /// Gives back storage of n values from allocate.
+    void deallocate(T* p, std::size_t n) noexcept { free_tensor_bytes(p, n * sizeof(T)); }
     /// Constructs without arguments as `new (p) U` (no zeroing); with arguments as std::allocator.
     template <class U, class... Args>
     void construct(U* p, Args&&... args) {

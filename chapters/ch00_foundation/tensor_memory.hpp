@@ -1,0 +1,31 @@
+/// \file
+/// \brief Where tensor storage comes from: large blocks are kept for reuse after they are freed.
+///
+/// A network's forward pass allocates the same large sizes over and over (one output per layer, per
+/// call). Fresh memory from the operating system is mapped page by page on first touch, each page
+/// zeroed by the kernel: at batch 16 on VGG-16 that cost two thirds of the forward pass's time
+/// (8.96 s against 2.88 s with blocks reused, one thread). So tensor blocks of 1 MiB or more are not
+/// returned to the system when a tensor dies but kept, up to a limit (1/8 of the machine's memory,
+/// at most 4 GiB), and handed to the next tensor of a similar size (at most 25 % larger). Smaller
+/// blocks use `operator new` directly. Under AddressSanitizer nothing is kept, so that a use after
+/// free is still caught.
+#pragma once
+
+#include <cstddef>
+
+namespace cnnlab {
+
+/// Bytes of freed tensor storage held for reuse right now.
+std::size_t cached_tensor_bytes();
+/// Returns every kept block to the system (for a long-running program between phases).
+void release_cached_tensor_memory();
+
+namespace detail {
+/// Storage for `bytes` bytes of tensor data, 64-byte aligned: a kept block when one fits.
+/// \throws std::bad_alloc when the system has no memory left
+void* allocate_tensor_bytes(std::size_t bytes);
+/// Gives back storage from allocate_tensor_bytes(bytes) (the same `bytes`).
+void free_tensor_bytes(void* pointer, std::size_t bytes) noexcept;
+}  // namespace detail
+
+}  // namespace cnnlab

@@ -264,6 +264,21 @@ BOOST_AUTO_TEST_CASE(d2l_vgg_resnet_densenet_shape_traces) {
     BOOST_TEST(projection);
 }
 
+BOOST_AUTO_TEST_CASE(d2l_nin_and_googlenet_shape_traces) {
+    // d2l §7.3 prints NiN's top-level blocks on 1×1×224×224 (Flatten's [1, 10] is 1×10×1×1 here).
+    check_trace(shapes_at_depth(*nin(), {1, 1, 224, 224}, 1),
+                {{1, 96, 54, 54}, {1, 96, 26, 26}, {1, 256, 26, 26}, {1, 256, 12, 12}, {1, 384, 12, 12},
+                 {1, 384, 5, 5}, {1, 384, 5, 5}, {1, 10, 5, 5}, {1, 10, 1, 1}, {1, 10, 1, 1}});
+    // d2l §7.4 prints its GoogLeNet's stages b1 … b5 on 1×1×96×96: 64×24×24, 192×12×12, 480×6×6,
+    // 832×3×3, 1024. The torchvision variant built here (batch norm, ceil-mode pooling) reaches the
+    // same shapes at the ends of the same stages: maxpool1, maxpool2, maxpool3, maxpool4, the pooling.
+    const std::vector<std::string> stage_ends{"maxpool1", "maxpool2", "maxpool3", "maxpool4", "flatten"};
+    std::vector<Shape4> got;
+    for (const LayerInfo& row : summarize(*googlenet(10, {1, 96, 96}), {1, 1, 96, 96}))
+        if (std::find(stage_ends.begin(), stage_ends.end(), row.path) != stage_ends.end()) got.push_back(row.output);
+    check_trace(got, {{1, 64, 24, 24}, {1, 192, 12, 12}, {1, 480, 6, 6}, {1, 832, 3, 3}, {1, 1024, 1, 1}});
+}
+
 BOOST_AUTO_TEST_CASE(lenet1998_has_the_papers_parameters_and_connections) {
     // LeCun, Bottou, Bengio, Haffner 1998, §II.B: per layer the trainable parameters and the
     // connections (every output's inputs plus its bias), and 60,000 parameters in all.

@@ -48,13 +48,6 @@ std::string json_string(const std::string& text) {
     return out + "\"";
 }
 
-std::uint64_t leaf_activations(const std::vector<LayerInfo>& rows) {
-    std::uint64_t total = 0;
-    for (const LayerInfo& row : rows)
-        if (!row.composite) total += row.activations();
-    return total;
-}
-
 void print_table(const std::string& name, const Shape4& input, const std::vector<LayerInfo>& rows) {
     std::printf("%s: input %s\n", name.c_str(), chw(input).c_str());
     std::printf("%-44s %-18s %12s %15s %12s %9s %6s\n", "layer", "output", "params", "MACs", "activations", "field",

@@ -51,16 +51,8 @@ Counted count(const Layer& layer, const Shape4& input) {
     c.info = layer.infer(input);
     c.parameters = c.info.parameters;
     c.macs = c.info.macs;
-    for (const LayerInfo& row : summarize(layer, input))
-        if (!row.composite) c.activations += row.activations();
+    c.activations = leaf_activations(summarize(layer, input));
     return c;
-}
-
-/// Convolutions only, in order (no activation layers): a stack whose activations are its conv outputs.
-std::unique_ptr<Sequential> stack(std::vector<LayerPtr> convs) {
-    auto s = std::make_unique<Sequential>();
-    for (LayerPtr& l : convs) s->add(std::move(l));
-    return s;
 }
 
 /// A K×K conv that keeps the size (padding (K−1)/2), with or without bias.
@@ -83,13 +75,13 @@ const Shape4 ex54_input{1, C, H, W};
 Counted ex54_direct() {
     std::vector<LayerPtr> v;
     v.push_back(same_conv(C, C, 3));
-    return count(*stack(std::move(v)), ex54_input);
+    return count(*layers::sequence(std::move(v)), ex54_input);
 }
 Counted ex54_bottleneck() {
     std::vector<LayerPtr> v;
     v.push_back(same_conv(C, M, 1));
     v.push_back(same_conv(M, C, 3));
-    return count(*stack(std::move(v)), ex54_input);
+    return count(*layers::sequence(std::move(v)), ex54_input);
 }
 
 void add_ex54_claims(Registry& r) {
@@ -170,10 +162,10 @@ void add_design_claims(Registry& r) {
                        const std::size_t k = 2 * n + 1;  // the one kernel with the same field
                        std::vector<LayerPtr> small;
                        for (std::size_t l = 0; l < n; ++l) small.push_back(same_conv(c, c, 3, false));
-                       const Counted s = count(*stack(std::move(small)), {1, c, h, w});
+                       const Counted s = count(*layers::sequence(std::move(small)), {1, c, h, w});
                        std::vector<LayerPtr> one;
                        one.push_back(same_conv(c, c, k, false));
-                       const Counted b = count(*stack(std::move(one)), {1, c, h, w});
+                       const Counted b = count(*layers::sequence(std::move(one)), {1, c, h, w});
                        err += gap(s.parameters, 9 * n * c * c) + gap(b.parameters, k * k * c * c);
                        err += gap(s.macs, h * w * 9 * n * c * c) + gap(b.macs, h * w * k * k * c * c);
                        err += gap(s.info.field.rows.size, k) + gap(s.info.field.cols.size, k) + gap(b.info.field.rows.size, k) +
@@ -204,7 +196,7 @@ void add_design_claims(Registry& r) {
                            separable->add(layers::conv(c, c2, 1, 1, 0, false));
                            std::vector<LayerPtr> one;
                            one.push_back(same_conv(c, c2, k, false));
-                           const Counted s = count(*separable, {1, c, h, w}), f = count(*stack(std::move(one)), {1, c, h, w});
+                           const Counted s = count(*separable, {1, c, h, w}), f = count(*layers::sequence(std::move(one)), {1, c, h, w});
                            // sep / full = (K² + C′)/(K²C′), checked without division: sep·K²C′ = full·(K² + C′).
                            err += gap(s.parameters * k * k * c2, f.parameters * (k * k + c2)) + gap(s.macs * k * k * c2, f.macs * (k * k + c2));
                            err += gap(s.parameters, k * k * c + c * c2);

@@ -287,6 +287,11 @@ LayerPtr conv(std::size_t in, std::size_t out, std::size_t kernel, std::size_t s
     options.stride = {stride, stride};
     return std::make_unique<Conv2d>(in, out, Step2{kernel, kernel}, options, bias);
 }
+std::unique_ptr<Sequential> sequence(std::vector<LayerPtr> parts) {
+    auto s = std::make_unique<Sequential>();
+    for (LayerPtr& part : parts) s->add(std::move(part));
+    return s;
+}
 LayerPtr linear(std::size_t in, std::size_t out, bool bias) { return std::make_unique<Linear>(in, out, bias); }
 LayerPtr batch_norm(std::size_t channels, float eps) { return std::make_unique<BatchNorm2d>(channels, eps); }
 LayerPtr max_pool(std::size_t kernel, std::size_t stride, std::size_t padding, bool ceil_mode) {
@@ -310,6 +315,13 @@ LayerPtr adaptive_avg_pool(std::size_t rows, std::size_t cols) { return std::mak
 LayerPtr named(std::string name, LayerPtr layer) {
     layer->set_name(std::move(name));
     return layer;
+}
+
+std::uint64_t leaf_activations(const std::vector<LayerInfo>& rows) {
+    std::uint64_t total = 0;
+    for (const LayerInfo& row : rows)
+        if (!row.composite) total += row.activations();
+    return total;
 }
 
 std::vector<LayerInfo> summarize(const Layer& network, const Shape4& input) {

@@ -365,6 +365,8 @@ LayerPtr flatten();
 /// Square-kernel Conv2d with symmetric padding, as PyTorch's `Conv2d(in, out, k, stride, padding, bias)`.
 LayerPtr conv(std::size_t in, std::size_t out, std::size_t kernel, std::size_t stride = 1, std::size_t padding = 0,
               bool bias = true);
+/// A Sequential of `parts`, in order (unnamed children are named by their index).
+std::unique_ptr<Sequential> sequence(std::vector<LayerPtr> parts);
 /// Linear.
 LayerPtr linear(std::size_t in, std::size_t out, bool bias = true);
 /// BatchNorm2d (eps 1e-5 unless given).
@@ -383,5 +385,10 @@ LayerPtr named(std::string name, LayerPtr layer);
 /// Every row of a network's shape inference: the root first, then each layer in order (depth-first).
 /// \throws shape_error naming the first layer whose input does not fit
 std::vector<LayerInfo> summarize(const Layer& network, const Shape4& input);
+
+/// The activation memory of a traced network in values per sample: the sum of
+/// LayerInfo::activations() over the leaf rows of summarize (every layer's output, the element-wise
+/// ones included, as a framework without in-place layers stores them).
+std::uint64_t leaf_activations(const std::vector<LayerInfo>& rows);
 
 }  // namespace cnnlab

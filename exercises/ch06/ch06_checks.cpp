@@ -25,17 +25,7 @@ namespace {
 /// MACs, parameters and the values every leaf layer writes, as cnnlab::summarize counts them.
 Cost model_cost(const Layer& layer, const Shape4& input) {
     const std::vector<LayerInfo> rows = summarize(layer, input);
-    Cost c{.macs = rows.front().macs, .parameters = rows.front().parameters};
-    for (const LayerInfo& row : rows)
-        if (!row.composite) c.activations += row.activations();
-    return c;
-}
-
-/// A stack of layers, in order.
-std::unique_ptr<Sequential> sequence(std::vector<LayerPtr> parts) {
-    auto s = std::make_unique<Sequential>();
-    for (LayerPtr& p : parts) s->add(std::move(p));
-    return s;
+    return {.macs = rows.front().macs, .parameters = rows.front().parameters, .activations = leaf_activations(rows)};
 }
 
 const Shape4 ex54_input{1, 256, 100, 100};
@@ -43,14 +33,14 @@ const Shape4 ex54_input{1, 256, 100, 100};
 Cost model_direct() {
     std::vector<LayerPtr> parts;
     parts.push_back(layers::conv(256, 256, 3, 1, 1));
-    return model_cost(*sequence(std::move(parts)), ex54_input);
+    return model_cost(*layers::sequence(std::move(parts)), ex54_input);
 }
 
 Cost model_bottleneck() {
     std::vector<LayerPtr> parts;
     parts.push_back(layers::conv(256, 64, 1));
     parts.push_back(layers::conv(64, 256, 3, 1, 1));
-    return model_cost(*sequence(std::move(parts)), ex54_input);
+    return model_cost(*layers::sequence(std::move(parts)), ex54_input);
 }
 
 /// The transition layer of DenseNet built from cnnlab::layers::.
@@ -60,7 +50,7 @@ std::unique_ptr<Sequential> transition(std::size_t c) {
     parts.push_back(layers::relu());
     parts.push_back(layers::conv(c, c / 2, 1, 1, 0, false));
     parts.push_back(layers::avg_pool(2, 2));
-    return sequence(std::move(parts));
+    return layers::sequence(std::move(parts));
 }
 
 /// The output values of a transition (only its last row, the pooling's output).

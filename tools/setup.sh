@@ -14,7 +14,9 @@ packages=(
   libboost-test-dev                     # tests
   libcli11-dev libstb-dev               # the cnnlab program, image files
   libfftw3-dev                          # the FFT convolution path
+  zlib1g-dev                            # gzip'd IDX files (Fashion-MNIST)
   libbenchmark-dev                      # benchmarks
+  dataset-fashion-mnist                 # the Fashion-MNIST images (Chapter 7 training)
   doxygen graphviz libjs-mathjax doxygen-awesome-css   # the site
 )
 

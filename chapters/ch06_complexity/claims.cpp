@@ -242,20 +242,6 @@ void add_design_claims(Registry& r) {
 // ---------------------------------------------------------------------------------------------
 // The classic networks (Chapter 7's model, torchvision's counts).
 
-/// Sum of the parameters and MACs of the leaf rows whose kind is `kind`.
-struct KindSum {
-    u64 parameters = 0, macs = 0;
-};
-KindSum sum_kind(const std::vector<LayerInfo>& rows, const std::string& kind) {
-    KindSum s;
-    for (const LayerInfo& row : rows)
-        if (row.kind == kind) {
-            s.parameters += row.parameters;
-            s.macs += row.macs;
-        }
-    return s;
-}
-
 /// The classifier head of AlexNet and VGG: F → 4096 → 4096 → K, with biases.
 u64 fc_head_params(u64 features, u64 classes) { return features * 4096 + 4096 + 4096 * 4096 + 4096 + 4096 * classes + classes; }
 
@@ -282,7 +268,7 @@ void add_network_claims(Registry& r) {
                    for (const ConvSpec& s : convs) conv_formula += conv_params(s.in, s.out, s.k);
                    const u64 fc_formula = fc_head_params(features, 1000);
                    const auto rows = summarize(*make_net(name, 1000), {1, 3, 224, 224});
-                   const KindSum fc = sum_kind(rows, "Linear"), conv = sum_kind(rows, "Conv2d");
+                   const KindTotals fc = totals_of_kind(rows, "Linear"), conv = totals_of_kind(rows, "Conv2d");
                    const u64 total = rows.front().parameters;
                    const double share = double(fc.parameters) / double(total);
                    err += gap(fc.parameters, fc_formula) + gap(conv.parameters, conv_formula) + gap(total, conv_formula + fc_formula);

@@ -324,6 +324,16 @@ std::uint64_t leaf_activations(const std::vector<LayerInfo>& rows) {
     return total;
 }
 
+KindTotals totals_of_kind(const std::vector<LayerInfo>& rows, const std::string& kind) {
+    KindTotals totals;
+    for (const LayerInfo& row : rows)
+        if (row.kind == kind) {
+            totals.parameters += row.parameters;
+            totals.macs += row.macs;
+        }
+    return totals;
+}
+
 std::vector<LayerInfo> summarize(const Layer& network, const Shape4& input) {
     std::vector<LayerInfo> rows;
     network.trace(input, {}, {}, 0, &rows);

@@ -391,4 +391,12 @@ std::vector<LayerInfo> summarize(const Layer& network, const Shape4& input);
 /// ones included, as a framework without in-place layers stores them).
 std::uint64_t leaf_activations(const std::vector<LayerInfo>& rows);
 
+/// Parameters and MACs summed over the rows of one kind ("Conv2d", "Linear", …).
+struct KindTotals {
+    std::uint64_t parameters = 0;  ///< the rows' parameters
+    std::uint64_t macs = 0;        ///< the rows' multiply-accumulates
+};
+/// The totals of the rows whose kind is `kind` (e.g. how much of a net sits in its Linear layers).
+KindTotals totals_of_kind(const std::vector<LayerInfo>& rows, const std::string& kind);
+
 }  // namespace cnnlab

@@ -60,20 +60,6 @@ Cost transition_model_cost(std::size_t c, std::size_t h, std::size_t w) {
     return {.macs = rows.front().macs, .parameters = rows.front().parameters, .activations = rows.front().activations()};
 }
 
-/// Sums of the rows of one kind.
-struct KindTotals {
-    std::size_t parameters = 0, macs = 0;
-};
-KindTotals totals_of(const std::vector<LayerInfo>& rows, const std::string& kind) {
-    KindTotals t;
-    for (const LayerInfo& row : rows)
-        if (row.kind == kind) {
-            t.parameters += row.parameters;
-            t.macs += row.macs;
-        }
-    return t;
-}
-
 std::vector<LayerInfo> net_rows(const std::string& name) {
     const NetInput input = default_input(name);
     return summarize(*make_net(name, default_classes(name), input), input.shape());
@@ -168,7 +154,7 @@ Verdict check_bottleneck_cost(const std::function<Cost()>& answer) {
 
 Verdict check_alexnet_conv_versus_fc(const std::function<ConvVersusFc()>& answer) {
     const std::vector<LayerInfo> rows = net_rows("alexnet");
-    const KindTotals conv = totals_of(rows, "Conv2d"), fc = totals_of(rows, "Linear");
+    const KindTotals conv = totals_of_kind(rows, "Conv2d"), fc = totals_of_kind(rows, "Linear");
     require(conv.parameters + fc.parameters == 61100840 && rows.front().parameters == 61100840, "torchvision's AlexNet (61,100,840)");
     const ConvVersusFc expected{conv.parameters, fc.parameters, conv.macs, fc.macs};
     const ConvVersusFc got = answer();
@@ -199,7 +185,7 @@ Verdict check_parameter_counts(const std::function<NetParameters()>& answer) {
     constexpr std::pair<const char*, std::size_t NetParameters::*> fields[] = {
         {"alexnet", &NetParameters::alexnet}, {"vgg11", &NetParameters::vgg11}, {"nin", &NetParameters::nin}, {"googlenet", &NetParameters::googlenet}};
     if (auto m = compare_fields("parameter_counts(), cnnlab::summarize on each network at its default input and classes", got, expected, fields)) {
-        const std::size_t batch_norm = totals_of(googlenet, "BatchNorm2d").parameters;
+        const std::size_t batch_norm = totals_of_kind(googlenet, "BatchNorm2d").parameters;
         if (got.googlenet + batch_norm == expected.googlenet)
             m->note = str("GoogLeNet's BatchNorm2d layers are missing: they hold 2 parameters per channel, ", grouped(batch_norm), " in all");
         else if (got.googlenet == expected.googlenet + batch_norm / 2)

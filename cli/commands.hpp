@@ -22,6 +22,10 @@ void add_shape_command(CLI::App& app);
 /// `cnnlab summary NET [--input C,H,W] [--classes K] [--json]`
 void add_summary_command(CLI::App& app);
 
+/// `cnnlab train NET [--epochs] [--batch] [--lr] [--optimizer] [--seed] [--threads] [--save] [--resume] [--log]`
+/// and `cnnlab eval CHECKPOINT`
+void add_train_commands(CLI::App& app);
+
 /// Thrown by a subcommand to end the program with this exit code (after it printed what it had to).
 struct exit_with {
     int code;

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
     cnnlab::cli::add_gallery_command(app);
     cnnlab::cli::add_shape_command(app);
     cnnlab::cli::add_summary_command(app);
+    cnnlab::cli::add_train_commands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -1,5 +1,9 @@
 #include "chapters/ch00_foundation/blas.hpp"
 
+#include "chapters/ch00_foundation/errors.hpp"
+
+#include <omp.h>
+
 #include <cstdlib>
 #include <set>
 #include <unistd.h>
@@ -20,6 +24,12 @@ std::string blas_core_name() {
 void set_blas_threads(int threads) { openblas_set_num_threads(threads); }
 
 int blas_threads() { return openblas_get_num_threads(); }
+
+void set_threads(int threads) {
+    if (threads < 1) throw argument_error(str("set_threads: ", threads, " threads; at least 1 is needed"));
+    omp_set_num_threads(threads);
+    set_blas_threads(threads);
+}
 
 SingleThreadedBlas::SingleThreadedBlas() : previous_(blas_threads()) {
     if (previous_ != 1) set_blas_threads(1);

@@ -16,6 +16,10 @@ void set_blas_threads(int threads);
 /// OpenBLAS's current thread pool size.
 int blas_threads();
 
+/// Sets the threads of both pools cnnlab uses: OpenMP's (the direct paths, the loops over samples)
+/// and OpenBLAS's. \throws argument_error for fewer than 1
+void set_threads(int threads);
+
 /// While alive, OpenBLAS runs single-threaded; the previous thread count comes back after.
 /// Code that calls BLAS from inside its own OpenMP region holds one, so the two thread pools do
 /// not oversubscribe the cores (2 OpenMP threads × 2 BLAS threads on 2 cores runs slower than 2).

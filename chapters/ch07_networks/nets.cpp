@@ -325,10 +325,35 @@ std::unique_ptr<Sequential> densenet_d2l(std::size_t classes, NetInput input) {
     return net;
 }
 
+std::unique_ptr<Sequential> lenet_modern(std::size_t classes, NetInput input) {
+    auto net = sequential("lenet_modern");
+    net->add(conv(input.channels, 6, 5, 1, 2)).add(batch_norm(6)).add(relu()).add(max_pool(2, 2));
+    net->add(conv(6, 16, 5)).add(batch_norm(16)).add(relu()).add(max_pool(2, 2)).add(flatten());
+    const std::size_t features = net->infer(input.shape()).output.c;  // 16·5·5 = 400 for 28×28
+    net->add(linear(features, 120)).add(relu()).add(linear(120, 84)).add(relu()).add(linear(84, classes));
+    return net;
+}
+
+std::unique_ptr<Sequential> resnet18_mini(std::size_t classes, NetInput input, std::size_t width) {
+    if (width == 0) throw argument_error("resnet18_mini: the width must be at least 1");
+    auto net = sequential("resnet18_mini");
+    net->add("conv1", conv(input.channels, width, 3, 1, 1, false)).add("bn1", batch_norm(width)).add("relu", relu());
+    std::size_t channels = width;
+    for (std::size_t stage = 0; stage < 4; ++stage) {
+        const std::size_t planes = width << stage, stride = stage == 0 ? 1 : 2;
+        auto layer = sequential();
+        layer->add(residual_block(false, channels, planes, stride)).add(residual_block(false, planes, planes, 1));
+        net->add("layer" + std::to_string(stage + 1), std::move(layer));
+        channels = planes;
+    }
+    net->add("avgpool", adaptive_avg_pool(1, 1)).add("flatten", flatten()).add("fc", linear(channels, classes));
+    return net;
+}
+
 std::vector<std::string> net_names() {
     return {"lenet",       "alexnet",   "vgg11",       "vgg16",     "nin",          "googlenet",    "resnet18",
             "resnet34",    "resnet50",  "densenet121", "lenet1998", "alexnet_d2l",  "vgg11_d2l",    "resnet18_d2l",
-            "densenet_d2l"};
+            "densenet_d2l", "lenet_modern", "resnet18_mini"};
 }
 
 namespace {
@@ -343,7 +368,7 @@ void check_name(std::string_view name) {
 
 NetInput default_input(std::string_view name) {
     check_name(name);
-    if (name == "lenet") return {1, 28, 28};
+    if (name == "lenet" || name == "lenet_modern" || name == "resnet18_mini") return {1, 28, 28};
     if (name == "lenet1998") return {1, 32, 32};
     if (name == "nin" || name == "alexnet_d2l" || name == "vgg11_d2l") return {1, 224, 224};
     if (name == "resnet18_d2l" || name == "densenet_d2l") return {1, 96, 96};
@@ -353,7 +378,8 @@ NetInput default_input(std::string_view name) {
 std::size_t default_classes(std::string_view name) {
     check_name(name);
     const bool d2l = name.ends_with("_d2l");
-    return name == "lenet" || name == "nin" || name == "lenet1998" || d2l ? 10 : 1000;
+    const bool fashion = name == "lenet" || name == "lenet_modern" || name == "resnet18_mini";
+    return fashion || name == "nin" || name == "lenet1998" || d2l ? 10 : 1000;
 }
 
 std::unique_ptr<Sequential> make_net(std::string_view name, std::size_t classes, const NetInput& input) {
@@ -373,6 +399,8 @@ std::unique_ptr<Sequential> make_net(std::string_view name, std::size_t classes,
     if (name == "alexnet_d2l") return alexnet_d2l(classes, input);
     if (name == "vgg11_d2l") return vgg11_d2l(classes, input);
     if (name == "resnet18_d2l") return resnet18_d2l(classes, input);
+    if (name == "lenet_modern") return lenet_modern(classes, input);
+    if (name == "resnet18_mini") return resnet18_mini(classes, input);
     return densenet_d2l(classes, input);
 }
 

@@ -117,7 +117,11 @@ void BatchNorm2d::describe(LayerInfo& info) const {
     info.parameters = 2 * std::uint64_t{channels_};
 }
 
-Elementwise::Elementwise(Function function, std::string name) : LeafLayer(std::move(name)), function_(function) {}
+Elementwise::Elementwise(Function function, std::string name, float probability)
+    : LeafLayer(std::move(name)), function_(function), probability_(probability) {
+    if (function == Function::dropout && !(probability >= 0.0f && probability < 1.0f))
+        throw argument_error(str("Dropout: probability ", probability, " must lie in [0, 1)"));
+}
 
 std::string Elementwise::kind() const {
     switch (function_) {
@@ -278,7 +282,9 @@ namespace layers {
 LayerPtr relu() { return std::make_unique<Elementwise>(Elementwise::Function::relu); }
 LayerPtr sigmoid() { return std::make_unique<Elementwise>(Elementwise::Function::sigmoid); }
 LayerPtr tanh() { return std::make_unique<Elementwise>(Elementwise::Function::tanh); }
-LayerPtr dropout() { return std::make_unique<Elementwise>(Elementwise::Function::dropout); }
+LayerPtr dropout(float probability) {
+    return std::make_unique<Elementwise>(Elementwise::Function::dropout, std::string(), probability);
+}
 LayerPtr identity() { return std::make_unique<Elementwise>(Elementwise::Function::identity); }
 LayerPtr flatten() { return std::make_unique<Flatten>(); }
 LayerPtr conv(std::size_t in, std::size_t out, std::size_t kernel, std::size_t stride, std::size_t padding, bool bias) {

@@ -26,13 +26,16 @@
 #include "chapters/ch02_layers/arithmetic.hpp"
 #include "chapters/ch02_layers/layer.hpp"
 #include "chapters/ch04_pooling/pooling.hpp"
+#include "chapters/ch07_networks/dense_ops.hpp"
 
 #include <armadillo>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <random>
+#include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -65,8 +68,23 @@ enum class Implementation {
     optimized,  ///< the optimized ops (conv2d_layer with its automatic algorithm, max_pool2d, …)
 };
 
-/// The random source of parameter initialization: same seed, same parameters.
+/// The random source of parameter initialization, shuffling and dropout: same seed, same run.
 using Random = std::mt19937_64;
+
+/// A learnable tensor (or a buffer such as a running mean) seen as flat arrays: what an optimizer
+/// steps and a checkpoint stores.
+struct Parameter {
+    std::string name;           ///< full path, e.g. "features.0.weight" (PyTorch's state_dict key)
+    std::span<float> values;    ///< the values, in the layer's storage order
+    std::span<float> gradient;  ///< \f$\partial L/\partial\,\mathit{values}\f$ of the last backward (empty for a buffer)
+};
+
+/// What a training-mode forward pass needs besides its input.
+struct TrainingContext {
+    Implementation implementation = Implementation::optimized;  ///< which ops run (both have a backward)
+    Random* random = nullptr;                                   ///< dropout's masks (needed by nets with Dropout)
+    float batch_norm_momentum = 0.1f;                           ///< running-statistics momentum (PyTorch's 0.1)
+};
 
 /// One layer of a network: its shape rule (trace), its parameters and its forward pass.
 class Layer {
@@ -97,6 +115,21 @@ public:
     /// Fills this layer's own parameters (not its children's) from `random`; layers without parameters do nothing.
     virtual void initialize_parameters(Random& random) { (void)random; }
 
+    /// The training-mode forward pass 训练模式: batch norm normalizes with the batch's statistics (and
+    /// updates its running ones), dropout draws a fresh mask; the layer keeps what backward() needs.
+    /// \throws argument_error for a layer without a backward pass (the 1998 LeNet's special layers)
+    virtual Tensor4<float> forward_train(const Tensor4<float>& x, TrainingContext& context);
+    /// The backward pass 反向传播 of the last forward_train: from \f$\delta = \partial L/\partial y\f$,
+    /// sets the gradients of this layer's parameters (overwriting, not accumulating) and returns
+    /// \f$\partial L/\partial x\f$ — or an empty tensor when `input_gradient` is false (the first
+    /// layer of a network: nobody needs it, and it is a third of a convolution's backward cost).
+    /// \throws argument_error when forward_train has not run; shape_error when dy is not its output's shape
+    virtual Tensor4<float> backward(const Tensor4<float>& dy, Implementation implementation, bool input_gradient = true);
+    /// Appends this layer's own learnable tensors (not its children's), named under `path`.
+    virtual void own_parameters(const std::string& path, std::vector<Parameter>& out) { (void)path, (void)out; }
+    /// Appends this layer's own buffers (batch norm's running statistics), named under `path`.
+    virtual void own_buffers(const std::string& path, std::vector<Parameter>& out) { (void)path, (void)out; }
+
 protected:
     /// "features.3 (Conv2d)": how errors name the layer.
     std::string where(const std::string& path) const;
@@ -110,11 +143,28 @@ using LayerPtr = std::unique_ptr<Layer>;
 
 /// Calls `visit` on `layer` and then on every layer below it, depth-first in order.
 void for_each_layer(Layer& layer, const std::function<void(Layer&)>& visit);
+/// Every learnable tensor of a network with its gradient, depth-first, named like PyTorch's
+/// `named_parameters()` ("0.weight", "features.3.bias").
+std::vector<Parameter> parameters(Layer& network);
+/// Every buffer of a network (running means and variances), named like PyTorch's `named_buffers()`.
+std::vector<Parameter> buffers(Layer& network);
+/// How initialize() draws conv and linear weights.
+enum class WeightInit {
+    he_uniform,     ///< Kaiming He's, for ReLU nets (the default)
+    xavier_uniform  ///< Xavier Glorot's, for sigmoid and tanh nets
+};
+/// "he" or "xavier". \throws argument_error for another name
+WeightInit parse_weight_init(std::string_view name);
 /// Initializes every parameter of a network from one seed (depth-first order): conv and linear weights
 /// He-uniform \f$\mathcal{U}(\pm\sqrt{6/\mathit{fan_{in}}})\f$ (variance \f$2/\mathit{fan_{in}}\f$), biases uniform in
 /// \f$\pm 1/\sqrt{\mathit{fan_{in}}}\f$ (PyTorch's default), batch norm \f$\gamma = 1\f$,
 /// \f$\beta = 0\f$, running mean 0 and variance 1.
-void initialize(Layer& network, std::uint64_t seed);
+///
+/// With WeightInit::xavier_uniform, conv and linear weights are then drawn again (from the same
+/// generator) from Glorot & Bengio's \f$\mathcal{U}(\pm\sqrt{6/(\mathit{fan_{in}} + \mathit{fan_{out}})})\f$,
+/// variance \f$2/(\mathit{fan_{in}} + \mathit{fan_{out}})\f$ — what d2l's `init_weights` does before
+/// training LeNet (sigmoid units saturate under He's larger scale).
+void initialize(Layer& network, std::uint64_t seed, WeightInit scheme = WeightInit::he_uniform);
 
 /// A layer without children: trace appends one row built by describe.
 class LeafLayer : public Layer {
@@ -142,6 +192,12 @@ public:
     Tensor4<float> forward(const Tensor4<float>& x, Implementation implementation) const override;
     /// He-uniform weights, uniform bias.
     void initialize_parameters(Random& random) override;
+    /// Keeps the input for the weight gradient.
+    Tensor4<float> forward_train(const Tensor4<float>& x, TrainingContext& context) override;
+    /// conv2d_layer_backward_input / _weight / _bias (or their references).
+    Tensor4<float> backward(const Tensor4<float>& dy, Implementation implementation, bool input_gradient) override;
+    /// "weight", "bias".
+    void own_parameters(const std::string& path, std::vector<Parameter>& out) override;
     /// The weight (empty until initialized).
     Tensor4<float>& weight() { return weight_; }
     /// The bias (empty when the layer has none or is not initialized).
@@ -156,8 +212,8 @@ private:
     Step2 kernel_;
     Conv2dOptions options_;
     bool bias_;
-    Tensor4<float> weight_;
-    arma::fvec bias_values_;
+    Tensor4<float> weight_, weight_gradient_, input_;
+    arma::fvec bias_values_, bias_gradient_;
 };
 
 /// Fully connected layer (PyTorch `Linear`) on N×F×1×1 (after Flatten).
@@ -170,6 +226,12 @@ public:
     Tensor4<float> forward(const Tensor4<float>& x, Implementation implementation) const override;
     /// He-uniform weights, uniform bias.
     void initialize_parameters(Random& random) override;
+    /// Keeps the input for the weight gradient.
+    Tensor4<float> forward_train(const Tensor4<float>& x, TrainingContext& context) override;
+    /// linear_backward_input / _weight / _bias (or their references).
+    Tensor4<float> backward(const Tensor4<float>& dy, Implementation implementation, bool input_gradient) override;
+    /// "weight", "bias".
+    void own_parameters(const std::string& path, std::vector<Parameter>& out) override;
     /// The weight, out × in (empty until initialized).
     arma::fmat& weight() { return weight_; }
     /// The bias (empty when the layer has none or is not initialized).
@@ -182,8 +244,9 @@ protected:
 private:
     std::size_t in_, out_;
     bool bias_;
-    arma::fmat weight_;
-    arma::fvec bias_values_;
+    arma::fmat weight_, weight_gradient_;
+    arma::fvec bias_values_, bias_gradient_;
+    Tensor4<float> input_;
 };
 
 /// Batch normalization over channels (PyTorch `BatchNorm2d`): \f$2C\f$ parameters (scale and shift).
@@ -197,6 +260,14 @@ public:
     Tensor4<float> forward(const Tensor4<float>& x, Implementation implementation) const override;
     /// \f$\gamma = 1, \beta = 0\f$, running mean 0, running variance 1.
     void initialize_parameters(Random& random) override;
+    /// batch_norm2d_training with the batch's statistics, then update_running_stats.
+    Tensor4<float> forward_train(const Tensor4<float>& x, TrainingContext& context) override;
+    /// batch_norm2d_backward (through the batch statistics).
+    Tensor4<float> backward(const Tensor4<float>& dy, Implementation implementation, bool input_gradient) override;
+    /// "weight" (\f$\gamma\f$) and "bias" (\f$\beta\f$), PyTorch's names.
+    void own_parameters(const std::string& path, std::vector<Parameter>& out) override;
+    /// "running_mean", "running_var".
+    void own_buffers(const std::string& path, std::vector<Parameter>& out) override;
     arma::fvec& gamma() { return gamma_; }                ///< the scale \f$\gamma\f$
     arma::fvec& beta() { return beta_; }                  ///< the shift \f$\beta\f$
     arma::fvec& running_mean() { return running_mean_; }  ///< the running mean (a buffer, not a parameter)
@@ -209,21 +280,32 @@ protected:
 private:
     std::size_t channels_;
     float eps_;
-    arma::fvec gamma_, beta_, running_mean_, running_var_;
+    arma::fvec gamma_, beta_, running_mean_, running_var_, gamma_gradient_, beta_gradient_;
+    Tensor4<float> input_;
+    BatchNormTraining<float> saved_;
 };
 
 /// An element-wise layer without parameters: ReLU, Sigmoid, Tanh, Dropout (the identity at
 /// inference) or Identity.
+///
+/// Dropout 丢弃法 in training zeroes each value with probability \f$p\f$ and scales the others by
+/// \f$1/(1-p)\f$ (inverted dropout, as PyTorch), so inference needs no rescaling.
 class Elementwise : public LeafLayer {
 public:
     /// The function applied.
     enum class Function { relu, sigmoid, tanh, dropout, identity };
-    /// A layer applying `function`.
-    explicit Elementwise(Function function, std::string name = {});
+    /// A layer applying `function`; `probability` is dropout's \f$p \in [0, 1)\f$ (ignored otherwise).
+    /// \throws argument_error for a dropout probability outside [0, 1)
+    explicit Elementwise(Function function, std::string name = {}, float probability = 0.5f);
     /// "ReLU", "Sigmoid", "Tanh", "Dropout" or "Identity".
     std::string kind() const override;
     /// The scalar formulas of reference/layers.hpp element by element, or apply_activation.
     Tensor4<float> forward(const Tensor4<float>& x, Implementation implementation) const override;
+    /// As forward, but dropout draws a mask from the context's random source.
+    /// \throws argument_error for dropout without a random source
+    Tensor4<float> forward_train(const Tensor4<float>& x, TrainingContext& context) override;
+    /// \f$f'(z) \odot \delta\f$: activation_backward (or ref::activation_backward); dropout's mask.
+    Tensor4<float> backward(const Tensor4<float>& dy, Implementation implementation, bool input_gradient) override;
 
 protected:
     /// output = input.
@@ -231,6 +313,8 @@ protected:
 
 private:
     Function function_;
+    float probability_;
+    Tensor4<float> input_;  // the pre-activation z (or, for dropout, the mask scaled by 1/(1 − p))
 };
 
 /// Max or average pooling (PyTorch `MaxPool2d` / `AvgPool2d`); shapes by resolve_pool2d / resolve_avg_pool2d.
@@ -241,6 +325,10 @@ public:
     std::string kind() const override { return max_ ? "MaxPool2d" : "AvgPool2d"; }  ///< "MaxPool2d" or "AvgPool2d"
     /// ref::max_pool2d / ref::avg_pool2d or max_pool2d / avg_pool2d.
     Tensor4<float> forward(const Tensor4<float>& x, Implementation implementation) const override;
+    /// Keeps the arg-maxes (optimized) or the input (reference).
+    Tensor4<float> forward_train(const Tensor4<float>& x, TrainingContext& context) override;
+    /// max_pool2d_backward / avg_pool2d_backward (or their references).
+    Tensor4<float> backward(const Tensor4<float>& dy, Implementation implementation, bool input_gradient) override;
 
 protected:
     /// The pooling's output size; the window widens the receptive field like a kernel.
@@ -249,6 +337,9 @@ protected:
 private:
     bool max_;
     Pool2dOptions options_;
+    Shape4 input_shape_;
+    Tensor4<float> input_;
+    std::vector<std::uint32_t> argmax_;
 };
 
 /// Adaptive average pooling to a fixed \f$H_{out} \times W_{out}\f$ (PyTorch `AdaptiveAvgPool2d`).
@@ -259,6 +350,10 @@ public:
     std::string kind() const override { return "AdaptiveAvgPool2d"; }  ///< "AdaptiveAvgPool2d"
     /// ref::adaptive_avg_pool2d or adaptive_avg_pool2d.
     Tensor4<float> forward(const Tensor4<float>& x, Implementation implementation) const override;
+    /// Keeps the input's shape.
+    Tensor4<float> forward_train(const Tensor4<float>& x, TrainingContext& context) override;
+    /// adaptive_avg_pool2d_backward (or its reference).
+    Tensor4<float> backward(const Tensor4<float>& dy, Implementation implementation, bool input_gradient) override;
 
 protected:
     /// Receptive field as a window of \f$\lceil H/H_{out} \rceil\f$ with stride \f$\max(1, \lfloor H/H_{out} \rfloor)\f$.
@@ -266,6 +361,7 @@ protected:
 
 private:
     std::size_t rows_, cols_;
+    Shape4 input_shape_;
 };
 
 /// N×C×H×W → N×(CHW)×1×1 (PyTorch `Flatten`). Every output then sees the whole input plane, so the
@@ -277,10 +373,17 @@ public:
     /// The features of each sample in PyTorch's order, \f$(c \cdot H + h) W + w\f$ (a permutation:
     /// the same code for both implementations).
     Tensor4<float> forward(const Tensor4<float>& x, Implementation implementation) const override;
+    /// Keeps the input's shape.
+    Tensor4<float> forward_train(const Tensor4<float>& x, TrainingContext& context) override;
+    /// The inverse permutation.
+    Tensor4<float> backward(const Tensor4<float>& dy, Implementation implementation, bool input_gradient) override;
 
 protected:
     /// \f$C H W\f$ features.
     void describe(LayerInfo& info) const override;
+
+private:
+    Shape4 input_shape_;
 };
 
 /// Children applied one after the other (PyTorch `Sequential`).
@@ -297,6 +400,10 @@ public:
     std::string kind() const override { return "Sequential"; }  ///< "Sequential"
     /// Each child's forward on the previous one's output.
     Tensor4<float> forward(const Tensor4<float>& x, Implementation implementation) const override;
+    /// Each child's forward_train in order.
+    Tensor4<float> forward_train(const Tensor4<float>& x, TrainingContext& context) override;
+    /// Each child's backward in reverse order (the first child is told whether the input gradient is needed).
+    Tensor4<float> backward(const Tensor4<float>& dy, Implementation implementation, bool input_gradient) override;
     /// Threads the shape and the receptive field through the children.
     LayerInfo trace(const Shape4& input, const Field2d& field, const std::string& path, std::size_t depth,
                     std::vector<LayerInfo>* rows) const override;
@@ -316,13 +423,19 @@ public:
     std::vector<Layer*> children() override;
     /// Every branch on x, the outputs stacked along channels in branch order.
     Tensor4<float> forward(const Tensor4<float>& x, Implementation implementation) const override;
+    /// Every branch's forward_train; keeps the branches' channel counts.
+    Tensor4<float> forward_train(const Tensor4<float>& x, TrainingContext& context) override;
+    /// Splits \f$\delta\f$ along channels, one part per branch; \f$\partial L/\partial x\f$ is the sum of the branches'.
+    Tensor4<float> backward(const Tensor4<float>& dy, Implementation implementation, bool input_gradient) override;
     /// Output channels: the sum over branches; receptive field: the largest.
     /// \throws shape_error naming the branch whose N, H or W differ from the first branch's
     LayerInfo trace(const Shape4& input, const Field2d& field, const std::string& path, std::size_t depth,
                     std::vector<LayerInfo>* rows) const override;
 
 private:
+    Tensor4<float> stack(const std::vector<Tensor4<float>>& outputs) const;
     std::vector<LayerPtr> branches_;
+    std::vector<std::size_t> branch_channels_;
 };
 
 /// A residual block 残差块: \f$y = a(F(x) + P(x))\f$ with the main branch \f$F\f$, the shortcut
@@ -339,6 +452,11 @@ public:
     std::vector<Layer*> children() override;
     /// \f$a(F(x) + P(x))\f$.
     Tensor4<float> forward(const Tensor4<float>& x, Implementation implementation) const override;
+    /// The same in training mode.
+    Tensor4<float> forward_train(const Tensor4<float>& x, TrainingContext& context) override;
+    /// \f$\delta_s = a'(\cdot)\,\delta\f$ goes to both branches; \f$\partial L/\partial x = F^\top\delta_s + P^\top\delta_s\f$
+    /// (the identity shortcut passes \f$\delta_s\f$ through unchanged — why deep residual nets train).
+    Tensor4<float> backward(const Tensor4<float>& dy, Implementation implementation, bool input_gradient) override;
     /// \throws shape_error naming the block when the shortcut's shape differs from the main branch's
     LayerInfo trace(const Shape4& input, const Field2d& field, const std::string& path, std::size_t depth,
                     std::vector<LayerInfo>* rows) const override;
@@ -356,8 +474,8 @@ LayerPtr relu();
 LayerPtr sigmoid();
 /// tanh.
 LayerPtr tanh();
-/// Dropout (no effect on shapes).
-LayerPtr dropout();
+/// Dropout with probability \f$p\f$ (no effect on shapes; the identity at inference).
+LayerPtr dropout(float probability = 0.5f);
 /// The identity (DenseNet's pass-through branch).
 LayerPtr identity();
 /// Flatten.

@@ -27,6 +27,13 @@ void he_uniform(float* values, std::size_t count, std::size_t fan_in, Random& ra
     for (std::size_t i = 0; i < count; ++i) values[i] = uniform(random);
 }
 
+// Glorot & Bengio's U(±sqrt(6/(fan_in + fan_out))), PyTorch's xavier_uniform_ with gain 1.
+void xavier_uniform(float* values, std::size_t count, std::size_t fan_in, std::size_t fan_out, Random& random) {
+    const float bound = std::sqrt(6.0f / float(fan_in + fan_out));
+    std::uniform_real_distribution<float> uniform(-bound, bound);
+    for (std::size_t i = 0; i < count; ++i) values[i] = uniform(random);
+}
+
 // PyTorch's default bias: uniform in ±1/sqrt(fan_in).
 arma::fvec uniform_bias(std::size_t count, std::size_t fan_in, Random& random) {
     const float bound = 1.0f / std::sqrt(float(fan_in));
@@ -48,9 +55,25 @@ void for_each_layer(Layer& layer, const std::function<void(Layer&)>& visit) {
     for (Layer* child : layer.children()) for_each_layer(*child, visit);
 }
 
-void initialize(Layer& network, std::uint64_t seed) {
+WeightInit parse_weight_init(std::string_view name) {
+    if (name == "he") return WeightInit::he_uniform;
+    if (name == "xavier") return WeightInit::xavier_uniform;
+    throw argument_error(str("unknown weight initialization '", name, "' (known: he, xavier)"));
+}
+
+void initialize(Layer& network, std::uint64_t seed, WeightInit scheme) {
     Random random(seed);
-    for_each_layer(network, [&](Layer& layer) { layer.initialize_parameters(random); });
+    for_each_layer(network, [&](Layer& layer) {
+        layer.initialize_parameters(random);
+        if (scheme != WeightInit::xavier_uniform) return;
+        if (auto* conv = dynamic_cast<Conv2d*>(&layer)) {
+            const Shape4 w = conv->weight().shape();  // C_out × C_in/g × K_h × K_w
+            xavier_uniform(conv->weight().data(), w.elements(), w.c * w.h * w.w, w.n * w.h * w.w, random);
+        } else if (auto* linear = dynamic_cast<Linear*>(&layer)) {
+            arma::fmat& w = linear->weight();  // out × in
+            xavier_uniform(w.memptr(), w.n_elem, w.n_cols, w.n_rows, random);
+        }
+    });
 }
 
 Tensor4<float> Conv2d::forward(const Tensor4<float>& x, Implementation implementation) const {
@@ -158,21 +181,21 @@ std::vector<Layer*> Concat::children() {
 }
 
 Tensor4<float> Concat::forward(const Tensor4<float>& x, Implementation implementation) const {
-    if (branches_.empty()) throw shape_error(str(where(name()), ": no branches to concatenate"));
     std::vector<Tensor4<float>> outputs;
-    Shape4 shape = {};
-    for (const LayerPtr& branch : branches_) {
-        outputs.push_back(branch->forward(x, implementation));
-        const Shape4& b = outputs.back().shape();
-        if (outputs.size() == 1) {
-            shape = b;
-        } else {
-            if (b.n != shape.n || b.h != shape.h || b.w != shape.w)
-                throw shape_error(str(where(name()), ": branch ", branch->name(), " gives ", b.str(),
-                                      " but the branches before give ", shape.str(),
-                                      "; concatenation along channels needs equal N, H and W"));
-            shape.c += b.c;
-        }
+    for (const LayerPtr& branch : branches_) outputs.push_back(branch->forward(x, implementation));
+    return stack(outputs);
+}
+
+Tensor4<float> Concat::stack(const std::vector<Tensor4<float>>& outputs) const {
+    if (outputs.empty()) throw shape_error(str(where(name()), ": no branches to concatenate"));
+    Shape4 shape = outputs.front().shape();
+    for (std::size_t i = 1; i < outputs.size(); ++i) {
+        const Shape4& b = outputs[i].shape();
+        if (b.n != shape.n || b.h != shape.h || b.w != shape.w)
+            throw shape_error(str(where(name()), ": branch ", branches_[i]->name(), " gives ", b.str(),
+                                  " but the branches before give ", shape.str(),
+                                  "; concatenation along channels needs equal N, H and W"));
+        shape.c += b.c;
     }
     // Sample n of the result is the branches' sample n one after the other (planes are contiguous).
     Tensor4<float> y(shape, uninitialized);

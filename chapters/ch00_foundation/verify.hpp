@@ -86,8 +86,11 @@ void register_ch04_claims(Registry& registry);
 void register_ch05_claims(Registry& registry);
 /// Chapter 6's claims (chapters/ch06_complexity/claims.cpp).
 void register_ch06_claims(Registry& registry);
-/// Chapter 7 (classic networks): counted MACs, whole-net forward, traces, receptive field.
+/// Chapter 7 (classic networks): counted MACs, whole-net forward, traces, receptive field; and
+/// training (register_ch07_training_claims, called by it).
 void register_ch07_claims(Registry& registry);
+/// Chapter 7's training claims: mini-batch gradient error, initial loss, one SGD step, PCA whitening.
+void register_ch07_training_claims(Registry& registry);
 
 /// "3.1e-11": a measured error in a claim's detail line (two significant digits are all it needs).
 std::string sci(double value);

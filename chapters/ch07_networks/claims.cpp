@@ -104,6 +104,7 @@ const ReferenceRuns& reference_runs() {
 }  // namespace
 
 void register_ch07_claims(Registry& r) {
+    register_ch07_training_claims(r);
     r.add({"ch07.executed-macs-equal-formula", 7,
            R"(\text{MACs}=\sum_{\text{conv}}C_{out}H_{out}W_{out}\tfrac{C_{in}}{g}K_hK_w+\sum_{\text{linear}}\mathit{in}\cdot\mathit{out}\ \text{(counted by the reference ops)})",
            "003 ex 5-4, §5.4; 000 QA 9 (计算量)", [] {

@@ -8,11 +8,18 @@
 //                                         the same forward by the naive reference ops (batch 1; the
 //                                         others would take minutes per image)
 //
+// ch07-train-NET/batch256/T                one training step (forward in training mode, softmax
+//                                         cross-entropy, backward, optimizer step) for lenet (SGD),
+//                                         lenet_modern and resnet18_mini (Adam) at batch 256; counter
+//                                         examples/s. bench/pytorch_training.py times PyTorch on the same
+//                                         nets, batch and threads and runs these in the same go.
+//
 // The rate is the formula's FLOPs, 2 × the summary's multiply-accumulates × the batch, over the wall
 // time; the counter images/s is the batch over the wall time.
 #include "bench/bench_support.hpp"
 #include "chapters/ch07_networks/nets.hpp"
 #include "chapters/ch07_networks/network.hpp"
+#include "chapters/ch07_networks/training.hpp"
 
 #include <exception>
 #include <random>
@@ -54,7 +61,29 @@ void forward(benchmark::State& state, std::string name, std::size_t batch, Imple
     }
 }
 
+void train(benchmark::State& state, std::string name, std::size_t batch) {
+    const cnnlab::bench::ThreadCount threads(int(state.range(0)));
+    try {
+        const Net n(name, batch);
+        std::vector<std::size_t> labels(batch);
+        for (std::size_t i = 0; i < batch; ++i) labels[i] = i % 10;
+        cnnlab::TrainingOptions options;
+        options.optimizer = name == "lenet" ? cnnlab::OptimizerKind::sgd : cnnlab::OptimizerKind::adam;
+        options.learning_rate = name == "lenet" ? 0.9 : 0.001;
+        cnnlab::TrainingRun run(options);
+        benchmark::DoNotOptimize(cnnlab::train_step(*n.net, n.x, labels, run));  // warms the buffers
+        for (auto _ : state) benchmark::DoNotOptimize(cnnlab::train_step(*n.net, n.x, labels, run));
+        cnnlab::bench::set_flops(state, 3 * n.flops);  // forward + the two backward products
+        state.counters["examples/s"] = benchmark::Counter(double(batch), benchmark::Counter::kIsIterationInvariantRate);
+    } catch (const std::exception& error) {
+        state.SkipWithError(error.what());
+    }
+}
+
 void register_all() {
+    for (const std::string name : {"lenet", "lenet_modern", "resnet18_mini"})
+        benchmark::RegisterBenchmark(("ch07-train-" + name + "/batch256").c_str(), train, name, 256)
+            ->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
     for (const std::string& name : cnnlab::net_names()) {
         const std::string group = "ch07-" + name + "/";
         if (name == "lenet" || name == "resnet18")

@@ -21,12 +21,12 @@ namespace {
 struct TrainArguments {
     std::string net;
     std::string data{fashion_mnist_directory};
-    std::size_t epochs = 10, batch = 256, limit = 0, classes = 10;
+    std::size_t epochs = 0, batch = 256, limit = 0, classes = 10;
     double learning_rate = 0.9, momentum = 0, weight_decay = 0;
     std::string optimizer = "sgd", init = "he", save, resume, log;
     std::uint64_t seed = 1;
     int threads = 0;
-    bool reference = false, quiet = false;
+    bool reference = false, quiet = false, cosine = false;
 };
 
 std::string fixed(double value, int decimals) {
@@ -84,20 +84,21 @@ void run_train(const TrainArguments& a) {
         classes = checkpoint.classes;
         if (!a.net.empty() && a.net != net)
             throw argument_error(str("train: the checkpoint ", a.resume, " holds ", net, ", not ", a.net));
-        run->options.epochs = a.epochs;  // the saved hyper-parameters continue; only the length may change
+        if (a.epochs > 0) run->options.epochs = a.epochs;  // the saved hyper-parameters continue; the length may change
         std::cout << "resuming " << net << " from " << a.resume << " after epoch " << run->history.size() << '\n';
     } else {
         if (a.net.empty()) throw argument_error("train: name a network (e.g. lenet) or give --resume CHECKPOINT");
         input = default_input(net);
         network = make_net(net, classes, input);
         TrainingOptions options;
-        options.epochs = a.epochs;
+        options.epochs = a.epochs > 0 ? a.epochs : 10;
         options.batch = a.batch;
         options.optimizer = parse_optimizer(a.optimizer);
         options.learning_rate = a.learning_rate;
         options.momentum = a.momentum;
         options.weight_decay = a.weight_decay;
         options.seed = a.seed;
+        options.cosine_schedule = a.cosine;
         options.implementation = a.reference ? Implementation::reference : Implementation::optimized;
         initialize(*network, options.seed, parse_weight_init(a.init));
         run = std::make_unique<TrainingRun>(options);
@@ -110,7 +111,7 @@ void run_train(const TrainArguments& a) {
     const TrainingOptions& o = run->options;
     std::cout << "training " << net << " on " << train.images.shape().n << " images (test " << test.images.shape().n
               << "), " << o.epochs << " epochs, batch " << o.batch << ", " << optimizer_name(o.optimizer) << " lr "
-              << o.learning_rate << ", seed " << o.seed << ", " << omp_get_max_threads() << " threads" << std::endl;
+              << o.learning_rate << (o.cosine_schedule ? " (cosine)" : "") << ", seed " << o.seed << ", " << omp_get_max_threads() << " threads" << std::endl;
     const bool live = !a.quiet && isatty(STDERR_FILENO);
     while (run->history.size() < o.epochs) {
         const EpochRecord record = train_epoch(*network, train, test, *run, [&](const Progress& p) {
@@ -158,7 +159,7 @@ void add_train_commands(CLI::App& app) {
     train->footer("Example: cnnlab train lenet --epochs 10 --batch 256 --lr 0.9 --init xavier --log lenet.csv --save lenet.ckpt");
     train->add_option("net", a->net, "the network (see cnnlab summary)");
     train->add_option("--data", a->data, "directory with the four Fashion-MNIST IDX files")->capture_default_str();
-    train->add_option("--epochs", a->epochs, "passes over the training set (with --resume: the total)")->capture_default_str();
+    train->add_option("--epochs", a->epochs, "passes over the training set, default 10 (with --resume: the new total)");
     train->add_option("--batch", a->batch, "mini-batch size")->capture_default_str()->check(CLI::PositiveNumber);
     train->add_option("--lr", a->learning_rate, "learning rate")->capture_default_str();
     train->add_option("--optimizer", a->optimizer, "sgd or adam")->capture_default_str();
@@ -171,6 +172,7 @@ void add_train_commands(CLI::App& app) {
     train->add_option("--save", a->save, "write a checkpoint here after every epoch");
     train->add_option("--resume", a->resume, "continue the run saved in this checkpoint");
     train->add_option("--log", a->log, "write the epoch records to this CSV file");
+    train->add_flag("--cosine", a->cosine, "cosine learning-rate annealing from --lr down to 0 over the epochs");
     train->add_flag("--reference", a->reference, "run the naive reference ops (slow; for checking)");
     train->add_flag("--quiet", a->quiet, "no progress line");
     train->callback([a] { run_train(*a); });

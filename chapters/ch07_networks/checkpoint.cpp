@@ -96,6 +96,7 @@ void write_options(Writer& w, const TrainingOptions& o) {
     w.put<double>(o.weight_decay);
     w.put<std::uint64_t>(o.seed);
     w.put<std::uint8_t>(o.implementation == Implementation::optimized ? 0 : 1);
+    w.put<std::uint8_t>(o.cosine_schedule ? 1 : 0);
 }
 
 TrainingOptions read_options(Reader& r) {
@@ -112,6 +113,9 @@ TrainingOptions read_options(Reader& r) {
     const auto implementation = r.get<std::uint8_t>("the implementation");
     if (implementation > 1) r.fail("the implementation", str("is ", int(implementation), " (0 or 1)"));
     o.implementation = implementation == 0 ? Implementation::optimized : Implementation::reference;
+    const auto schedule = r.get<std::uint8_t>("the schedule");
+    if (schedule > 1) r.fail("the schedule", str("is ", int(schedule), " (0 constant, 1 cosine)"));
+    o.cosine_schedule = schedule == 1;
     if (o.batch == 0) r.fail("the batch size", "is 0");
     return o;
 }

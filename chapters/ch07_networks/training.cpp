@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <numeric>
 
@@ -101,6 +102,19 @@ void Optimizer::restore(const std::vector<std::vector<float>>& state, std::uint6
     steps_ = steps;
 }
 
+void Optimizer::set_learning_rate(double learning_rate) {
+    if (!(learning_rate > 0))
+        throw argument_error(str("Optimizer::set_learning_rate: ", learning_rate, " must be > 0"));
+    sgd_.learning_rate = learning_rate;
+    adam_.learning_rate = learning_rate;
+}
+
+double learning_rate_of_epoch(const TrainingOptions& options, std::size_t epoch) {
+    if (!options.cosine_schedule || options.epochs == 0) return options.learning_rate;
+    constexpr double pi = 3.14159265358979323846;
+    return options.learning_rate / 2 * (1 + std::cos(pi * double(epoch) / double(options.epochs)));
+}
+
 TrainingRun::TrainingRun(const TrainingOptions& o) : options(o), optimizer(o.optimizer, o), random(o.seed + 1) {}
 
 std::pair<Tensor4<float>, std::vector<std::size_t>> gather_batch(const Dataset& data,
@@ -135,6 +149,7 @@ EpochRecord train_epoch(Layer& network, const Dataset& train, const Dataset& tes
     if (count == 0 || batch == 0)
         throw argument_error(str("train_epoch: ", count, " training images in batches of ", batch,
                                  "; both must be at least 1"));
+    run.optimizer.set_learning_rate(learning_rate_of_epoch(run.options, run.history.size()));
     const std::vector<std::size_t> order = shuffled_indices(count, run.random);
     const std::size_t batches = (count + batch - 1) / batch;
     double loss_sum = 0;

@@ -44,7 +44,13 @@ struct TrainingOptions {
     double weight_decay = 0.0;                  ///< L2 weight decay \f$\lambda\f$ (both optimizers)
     std::uint64_t seed = 1;                     ///< initialization, shuffling and dropout
     Implementation implementation = Implementation::optimized;  ///< optimized ops, or the naive references
+    /// Cosine annealing 余弦退火 (Loshchilov & Hutter): epoch \f$e = 0, 1, \dots, E-1\f$ runs at
+    /// \f$\eta_e = \tfrac{\eta}{2}\,(1 + \cos(\pi e / E))\f$ instead of a constant \f$\eta\f$.
+    bool cosine_schedule = false;
 };
+
+/// The learning rate of epoch `epoch` (0-based) under `options` (constant, or cosine annealing).
+double learning_rate_of_epoch(const TrainingOptions& options, std::size_t epoch);
 
 /// One optimizer for all of a network's parameters, with a state per parameter tensor.
 class Optimizer {
@@ -57,6 +63,8 @@ public:
     void step(const std::vector<Parameter>& parameters);
     /// The rule.
     OptimizerKind kind() const { return kind_; }
+    /// Sets \f$\eta\f$ for the next steps (a schedule's job). \throws argument_error when not > 0
+    void set_learning_rate(double learning_rate);
     /// The state of every parameter tensor, flattened for a checkpoint: per tensor its momentum (SGD)
     /// or first and second moments (Adam), in parameters() order.
     std::vector<std::vector<float>> state() const;

@@ -1,0 +1,123 @@
+#!/usr/bin/python3
+"""Training throughput of cnnlab against PyTorch, in the same run: examples/s of one training step
+(forward, softmax cross-entropy, backward, optimizer step) at batch 256 on 1 and 2 threads, for d2l's
+LeNet (SGD, lr 0.9), the modernized LeNet and the ResNet-18-style net (Adam, lr 1e-3) of cnnlab's
+Chapter 7, on the same random 1×28×28 inputs.
+
+Run from the repository root after `cmake --workflow --preset bench` (or `cmake --build build/bench`):
+    /usr/bin/python3 bench/pytorch_training.py [--bench build/bench/bin/cnnlab_bench] [--csv out.csv]
+PyTorch is Debian's python3-torch. cnnlab's numbers come from `cnnlab_bench --benchmark_filter=ch07-train-`.
+"""
+import argparse
+import json
+import subprocess
+import sys
+import time
+
+import torch
+from torch import nn
+
+
+def lenet():  # d2l §6.6
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.Sigmoid(), nn.AvgPool2d(2, 2),
+        nn.Conv2d(6, 16, 5), nn.Sigmoid(), nn.AvgPool2d(2, 2), nn.Flatten(),
+        nn.Linear(400, 120), nn.Sigmoid(), nn.Linear(120, 84), nn.Sigmoid(), nn.Linear(84, 10))
+
+
+def lenet_modern():  # chapters/ch07_networks/nets.cpp lenet_modern
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.BatchNorm2d(6), nn.ReLU(), nn.MaxPool2d(2, 2),
+        nn.Conv2d(6, 16, 5), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2, 2), nn.Flatten(),
+        nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+
+
+class BasicBlock(nn.Module):  # torchvision's BasicBlock
+    def __init__(self, cin, planes, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, planes, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.downsample = None
+        if stride != 1 or cin != planes:
+            self.downsample = nn.Sequential(nn.Conv2d(cin, planes, 1, stride, bias=False), nn.BatchNorm2d(planes))
+
+    def forward(self, x):
+        y = self.bn2(self.conv2(torch.relu(self.bn1(self.conv1(x)))))
+        return torch.relu(y + (self.downsample(x) if self.downsample is not None else x))
+
+
+def resnet18_mini(width=16):  # chapters/ch07_networks/nets.cpp resnet18_mini
+    layers = [nn.Conv2d(1, width, 3, 1, 1, bias=False), nn.BatchNorm2d(width), nn.ReLU()]
+    channels = width
+    for stage in range(4):
+        planes = width << stage
+        layers += [BasicBlock(channels, planes, 1 if stage == 0 else 2), BasicBlock(planes, planes, 1)]
+        channels = planes
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(channels, 10)]
+    return nn.Sequential(*layers)
+
+
+NETS = {"lenet": (lenet, "sgd"), "lenet_modern": (lenet_modern, "adam"), "resnet18_mini": (resnet18_mini, "adam")}
+
+
+def pytorch_examples_per_second(name, threads, batch=256, seconds=3.0):
+    torch.set_num_threads(threads)
+    torch.manual_seed(1)
+    build, optimizer_name = NETS[name]
+    net = build()
+    optimizer = (torch.optim.SGD(net.parameters(), lr=0.9) if optimizer_name == "sgd"
+                 else torch.optim.Adam(net.parameters(), lr=1e-3))
+    x = torch.rand(batch, 1, 28, 28) * 2 - 1
+    y = torch.arange(batch) % 10
+    loss_function = nn.CrossEntropyLoss()
+
+    def step():
+        optimizer.zero_grad()
+        loss_function(net(x), y).backward()
+        optimizer.step()
+
+    for _ in range(3):
+        step()
+    steps, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        step()
+        steps += 1
+    return steps * batch / (time.perf_counter() - start)
+
+
+def cnnlab_examples_per_second(bench):
+    out = subprocess.run([bench, "--benchmark_filter=ch07-train-", "--benchmark_format=json",
+                          "--benchmark_min_time=2"], check=True, capture_output=True, text=True).stdout
+    rates = {}
+    for b in json.loads(out)["benchmarks"]:
+        # "ch07-train-lenet/batch256/2/real_time" → ("lenet", 2)
+        parts = b["name"].split("/")
+        rates[(parts[0][len("ch07-train-"):], int(parts[2]))] = b["examples/s"]
+    return rates
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bench", default="build/bench/bin/cnnlab_bench")
+    parser.add_argument("--csv", help="also write the table here")
+    args = parser.parse_args()
+    cnnlab = cnnlab_examples_per_second(args.bench)
+    rows = ["net,threads,cnnlab_examples_per_second,pytorch_examples_per_second,ratio"]
+    print(f"{'net':<15}{'threads':>8}{'cnnlab ex/s':>14}{'PyTorch ex/s':>15}{'cnnlab/PyTorch':>16}")
+    for name in NETS:
+        for threads in (1, 2):
+            ours = cnnlab.get((name, threads))
+            theirs = pytorch_examples_per_second(name, threads)
+            ratio = ours / theirs if ours else float("nan")
+            print(f"{name:<15}{threads:>8}{ours or float('nan'):>14.0f}{theirs:>15.0f}{ratio:>16.2f}")
+            rows.append(f"{name},{threads},{ours or 0:.0f},{theirs:.0f},{ratio:.3f}")
+    if args.csv:
+        with open(args.csv, "w") as out:
+            out.write("\n".join(rows) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -133,13 +133,24 @@ std::pair<Tensor4<float>, std::vector<std::size_t>> gather_batch(const Dataset& 
     return {std::move(images), std::move(labels)};
 }
 
+std::vector<Parameter> trainable_parameters(Layer& network, const TrainingRun& run) {
+    std::vector<Parameter> out;
+    for (Parameter& p : parameters(network)) {
+        bool frozen = false;
+        for (const std::string& prefix : run.frozen)
+            frozen = frozen || p.name == prefix || p.name.starts_with(prefix + ".");
+        if (!frozen) out.push_back(std::move(p));
+    }
+    return out;
+}
+
 StepResult train_step(Layer& network, const Tensor4<float>& images, const std::vector<std::size_t>& labels,
                       TrainingRun& run) {
     TrainingContext context{run.options.implementation, &run.random};
     const Tensor4<float> logits = network.forward_train(images, context);
     const SoftmaxCrossEntropy<float> loss = softmax_cross_entropy(logits, labels);
     network.backward(softmax_cross_entropy_backward(loss.probabilities, labels), run.options.implementation, false);
-    run.optimizer.step(parameters(network));
+    run.optimizer.step(trainable_parameters(network, run));
     return {double(loss.loss), count_equal(argmax_rows(logits), labels)};
 }
 

@@ -99,6 +99,10 @@ struct TrainingRun {
     Optimizer optimizer;               ///< the optimizer and its state
     Random random;                     ///< the source of the shuffles and dropout masks
     std::vector<EpochRecord> history;  ///< the epochs done so far
+    /// Layers whose parameters the optimizer leaves alone (fine-tuning 微调 with frozen layers), by
+    /// path prefix as parameters() names them ("0" freezes "0.weight" and "0.bias", "features" all of
+    /// features.*). Their gradients are still computed; not saved in checkpoints.
+    std::vector<std::string> frozen;
     /// A fresh run: the optimizer of `options`, the random source seeded by options.seed + 1
     /// (initialization uses options.seed itself).
     explicit TrainingRun(const TrainingOptions& options);
@@ -124,6 +128,9 @@ struct StepResult {
 /// \throws argument_error for an index outside the data set
 std::pair<Tensor4<float>, std::vector<std::size_t>> gather_batch(const Dataset& data,
                                                                  const std::vector<std::size_t>& indices);
+
+/// The parameters of `network` that `run` trains: all but those under a prefix of run.frozen.
+std::vector<Parameter> trainable_parameters(Layer& network, const TrainingRun& run);
 
 /// The loss, its gradient by backpropagation and one optimizer step on one mini-batch.
 /// \throws shape_error when the net's output is not N×K×1×1; argument_error for a label ≥ K

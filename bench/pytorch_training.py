@@ -14,49 +14,13 @@ import subprocess
 import sys
 import time
 
+import os
+
 import torch
 from torch import nn
 
-
-def lenet():  # d2l §6.6
-    return nn.Sequential(
-        nn.Conv2d(1, 6, 5, padding=2), nn.Sigmoid(), nn.AvgPool2d(2, 2),
-        nn.Conv2d(6, 16, 5), nn.Sigmoid(), nn.AvgPool2d(2, 2), nn.Flatten(),
-        nn.Linear(400, 120), nn.Sigmoid(), nn.Linear(120, 84), nn.Sigmoid(), nn.Linear(84, 10))
-
-
-def lenet_modern():  # chapters/ch07_networks/nets.cpp lenet_modern
-    return nn.Sequential(
-        nn.Conv2d(1, 6, 5, padding=2), nn.BatchNorm2d(6), nn.ReLU(), nn.MaxPool2d(2, 2),
-        nn.Conv2d(6, 16, 5), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2, 2), nn.Flatten(),
-        nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
-
-
-class BasicBlock(nn.Module):  # torchvision's BasicBlock
-    def __init__(self, cin, planes, stride):
-        super().__init__()
-        self.conv1 = nn.Conv2d(cin, planes, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(planes)
-        self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(planes)
-        self.downsample = None
-        if stride != 1 or cin != planes:
-            self.downsample = nn.Sequential(nn.Conv2d(cin, planes, 1, stride, bias=False), nn.BatchNorm2d(planes))
-
-    def forward(self, x):
-        y = self.bn2(self.conv2(torch.relu(self.bn1(self.conv1(x)))))
-        return torch.relu(y + (self.downsample(x) if self.downsample is not None else x))
-
-
-def resnet18_mini(width=16):  # chapters/ch07_networks/nets.cpp resnet18_mini
-    layers = [nn.Conv2d(1, width, 3, 1, 1, bias=False), nn.BatchNorm2d(width), nn.ReLU()]
-    channels = width
-    for stage in range(4):
-        planes = width << stage
-        layers += [BasicBlock(channels, planes, 1 if stage == 0 else 2), BasicBlock(planes, planes, 1)]
-        channels = planes
-    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(channels, 10)]
-    return nn.Sequential(*layers)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools", "golden"))
+from net_counts import lenet, lenet_modern, resnet18_mini  # noqa: E402  (the same definitions as the counts)
 
 
 NETS = {"lenet": (lenet, "sgd"), "lenet_modern": (lenet_modern, "adam"), "resnet18_mini": (resnet18_mini, "adam")}

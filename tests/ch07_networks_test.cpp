@@ -197,11 +197,12 @@ void check_trace(const std::vector<Shape4>& got, const std::vector<Shape4>& expe
 
 BOOST_AUTO_TEST_CASE(d2l_and_lenet1998_counts_equal_pytorch_s) {
     // tools/golden/net_counts.py: d2l's definitions (PyTorch edition, §7.1, §7.2, §7.6, §7.7) and the
-    // 1998 LeNet-5 written in PyTorch, parameters and forward-hook MACs at each net's default input.
+    // 1998 LeNet-5 and cnnlab's two Fashion-MNIST nets written in PyTorch, parameters and forward-hook MACs at each net's default input.
     const std::vector<Published> measured{
         {"lenet1998", 60'000, 0, 326'520},           {"alexnet_d2l", 46'764'746, 0, 938'146'176},
         {"vgg11_d2l", 43'093'322, 0, 512'155'648},   {"densenet_d2l", 758'226, 0, 129'077'168},
-        {"resnet18_d2l", 11'178'378, 0, 318'657'536},
+        {"resnet18_d2l", 11'178'378, 0, 318'657'536},  {"lenet_modern", 61'750, 0, 416'520},
+        {"resnet18_mini", 701'178, 0, 28'573'184},
     };
     for (const Published& p : measured) {
         BOOST_TEST_CONTEXT(p.name) {

@@ -33,6 +33,28 @@ def lenet():  # d2l §6.6
         nn.Linear(16 * 5 * 5, 120), nn.Sigmoid(), nn.Linear(120, 84), nn.Sigmoid(), nn.Linear(84, 10))
 
 
+def lenet_modern():  # cnnlab's modernized LeNet (chapters/ch07_networks/nets.hpp)
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.BatchNorm2d(6), nn.ReLU(), nn.MaxPool2d(2, 2),
+        nn.Conv2d(6, 16, 5), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2, 2), nn.Flatten(),
+        nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+
+
+def resnet18_mini(width=16):  # cnnlab's ResNet-18-style net for 28×28 (chapters/ch07_networks/nets.hpp)
+    from torchvision.models.resnet import BasicBlock
+    layers = [nn.Conv2d(1, width, 3, 1, 1, bias=False), nn.BatchNorm2d(width), nn.ReLU()]
+    channels = width
+    for stage in range(4):
+        planes, stride = width << stage, 1 if stage == 0 else 2
+        down = None
+        if stride != 1 or channels != planes:
+            down = nn.Sequential(nn.Conv2d(channels, planes, 1, stride, bias=False), nn.BatchNorm2d(planes))
+        layers += [BasicBlock(channels, planes, stride, down), BasicBlock(planes, planes)]
+        channels = planes
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(channels, 10)]
+    return nn.Sequential(*layers)
+
+
 def nin():  # d2l §7.3, with the channel counts LazyConv2d infers for a 1-channel input
     def block(cin, cout, k, s, p):
         return nn.Sequential(nn.Conv2d(cin, cout, k, s, p), nn.ReLU(), nn.Conv2d(cout, cout, 1), nn.ReLU(),
@@ -246,6 +268,8 @@ NETS = {
     "vgg11_d2l": (vgg11_d2l, (1, 224, 224)),
     "densenet_d2l": (densenet_d2l, (1, 96, 96)),
     "resnet18_d2l": (resnet18_d2l, (1, 96, 96)),
+    "lenet_modern": (lenet_modern, (1, 28, 28)),
+    "resnet18_mini": (resnet18_mini, (1, 28, 28)),
 }
 
 # d2l's shape traces: the net and the input it prints them for.

@@ -51,16 +51,6 @@ Dataset first_images(Dataset data, std::size_t limit) {
     return data;
 }
 
-void write_log(const std::string& path, const std::vector<EpochRecord>& history) {
-    std::ofstream out(path, std::ios::trunc);
-    out << "epoch,loss,train_accuracy,test_accuracy,examples_per_second,seconds\n";
-    for (const EpochRecord& e : history)
-        out << e.epoch << ',' << fixed(e.loss, 6) << ',' << fixed(e.train_accuracy, 6) << ','
-            << fixed(e.test_accuracy, 6) << ',' << fixed(e.examples_per_second, 1) << ',' << fixed(e.seconds, 3)
-            << '\n';
-    if (!out) throw data_error(str(path, ": cannot write the training log"));
-}
-
 void print_epoch(const EpochRecord& e, std::size_t epochs) {
     std::cout << "epoch " << e.epoch << '/' << epochs << "  loss " << fixed(e.loss, 4) << "  train acc "
               << fixed(e.train_accuracy, 4) << "  test acc " << fixed(e.test_accuracy, 4) << "  "
@@ -122,7 +112,7 @@ void run_train(const TrainArguments& a) {
         });
         if (live) std::cerr << '\r' << std::string(72, ' ') << '\r';
         print_epoch(record, o.epochs);
-        if (!a.log.empty()) write_log(a.log, run->history);
+        if (!a.log.empty()) write_training_log(a.log, run->history);
         if (!a.save.empty()) save_checkpoint(a.save, make_checkpoint(net, input, classes, *network, *run));
     }
 }

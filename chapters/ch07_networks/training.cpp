@@ -7,7 +7,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <numeric>
 
 namespace cnnlab {
@@ -189,6 +192,73 @@ EpochRecord train_epoch(Layer& network, const Dataset& train, const Dataset& tes
     if (test.images.shape().n > 0) record.test_accuracy = evaluate(network, test, batch).accuracy;
     run.history.push_back(record);
     return record;
+}
+
+void write_training_log(const std::filesystem::path& path, const std::vector<EpochRecord>& history) {
+    std::ofstream out(path, std::ios::trunc);
+    out << training_log_header << '\n';
+    char row[256];
+    for (const EpochRecord& e : history) {
+        std::snprintf(row, sizeof row, "%zu,%.6f,%.6f,%.6f,%.1f,%.3f\n", e.epoch, e.loss, e.train_accuracy,
+                      e.test_accuracy, e.examples_per_second, e.seconds);
+        out << row;
+    }
+    if (!out) throw data_error(str(path.string(), ": cannot write the training log"));
+}
+
+namespace {
+// `text` as a number, all of it, or a data_error naming the place and the column.
+double parse_number(const std::string& text, const std::string& where, const char* column) {
+    std::size_t used = 0;
+    double value = 0;
+    try {
+        value = std::stod(text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used == 0 || used != text.size() || !std::isfinite(value))
+        throw data_error(str(where, column, " is '", text, "', not a number"));
+    return value;
+}
+}  // namespace
+
+std::vector<EpochRecord> read_training_log(const std::filesystem::path& path) {
+    const std::string file = path.string();
+    std::ifstream in(path);
+    if (!in) throw data_error(str("cannot open the training log ", file, " (written by cnnlab train … --log)"));
+    std::vector<EpochRecord> rows;
+    std::string line;
+    for (std::size_t number = 1; std::getline(in, line); ++number) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        const std::string where = str(file, ":", number, ": ");
+        if (number == 1) {
+            if (line != training_log_header)
+                throw data_error(str(where, "the header must be '", training_log_header, "', not '", line, "'"));
+            continue;
+        }
+        if (line.empty()) continue;
+        std::vector<std::string> cells;
+        std::stringstream fields(line);
+        for (std::string cell; std::getline(fields, cell, ',');) cells.push_back(cell);
+        if (cells.size() != 6) throw data_error(str(where, "expected 6 comma-separated fields, got ", cells.size()));
+        EpochRecord e;
+        const double epoch = parse_number(cells[0], where, "epoch");
+        e.loss = parse_number(cells[1], where, "loss");
+        e.train_accuracy = parse_number(cells[2], where, "train_accuracy");
+        e.test_accuracy = parse_number(cells[3], where, "test_accuracy");
+        e.examples_per_second = parse_number(cells[4], where, "examples_per_second");
+        e.seconds = parse_number(cells[5], where, "seconds");
+        if (epoch != double(rows.size() + 1))
+            throw data_error(str(where, "epoch ", cells[0], " where epoch ", rows.size() + 1,
+                                 " was due (epochs are numbered 1, 2, 3, …)"));
+        e.epoch = rows.size() + 1;
+        if (e.loss < 0 || e.train_accuracy < 0 || e.train_accuracy > 1 || e.test_accuracy < 0 || e.test_accuracy > 1 ||
+            !(e.examples_per_second > 0) || !(e.seconds > 0))
+            throw data_error(str(where, "needs loss >= 0, accuracies in [0, 1], examples_per_second > 0 and seconds > 0"));
+        rows.push_back(e);
+    }
+    if (rows.empty()) throw data_error(str(file, ": no epochs logged (only a header, or an empty file)"));
+    return rows;
 }
 
 Evaluation evaluate(const Layer& network, const Dataset& data, std::size_t batch, Implementation implementation) {

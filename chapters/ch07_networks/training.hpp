@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -91,6 +92,16 @@ struct EpochRecord {
     double examples_per_second = 0;    ///< training throughput (forward + backward + step)
     double seconds = 0;                ///< the epoch's training time
 };
+
+/// The header line of a training log, the CSV file `cnnlab train --log` writes (one row per epoch).
+inline constexpr std::string_view training_log_header =
+    "epoch,loss,train_accuracy,test_accuracy,examples_per_second,seconds";
+/// Writes `history` as a training log (header, then one row per epoch). \throws data_error when it cannot
+void write_training_log(const std::filesystem::path& path, const std::vector<EpochRecord>& history);
+/// Reads a training log. \throws data_error naming the file and line when it is missing, has another
+/// header, a row of another width, a value that is not a number or out of range (loss < 0, an
+/// accuracy outside [0, 1], a rate or time ≤ 0), epochs not numbered 1, 2, 3, …, or no rows at all
+std::vector<EpochRecord> read_training_log(const std::filesystem::path& path);
 
 /// Everything besides the network that a run carries from one epoch to the next — what a checkpoint
 /// must hold for a resumed run to continue bit for bit.

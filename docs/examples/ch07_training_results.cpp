@@ -13,82 +13,20 @@
 // hold fewer epochs than its command asks for (a run still going): the table says so. A missing or
 // malformed log stops the program (and the docs build) with the file and line. Prints Markdown that
 // the docs build splices into the Chapter 7 page; the figure ch07_training_curves draws the same logs.
+#include "chapters/ch07_networks/training.hpp"
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <numeric>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace {
 
-/// One row of a training log.
-struct Epoch {
-    int epoch = 0;
-    double loss = 0, train_accuracy = 0, test_accuracy = 0, examples_per_second = 0, seconds = 0;
-};
-
-/// `text` as a number, all of it; throws naming the place and the column otherwise.
-double parse_number(const std::string& text, const std::string& where, const char* column) {
-    std::size_t used = 0;
-    double value = 0;
-    try {
-        value = std::stod(text, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (used == 0 || used != text.size() || !std::isfinite(value))
-        throw std::runtime_error(where + column + " is '" + text + "', not a number");
-    return value;
-}
-
-/// The rows of a `cnnlab train --log` file; throws std::runtime_error naming the file and line when
-/// it is missing, has another header, a row of another width, a value that is not a number or out of
-/// range, epochs not numbered 1, 2, 3, …, or no rows at all. (The same reader as the figure
-/// program docs/figures/ch07_training_curves.cpp.)
-std::vector<Epoch> read_training_log(const std::string& file) {
-    std::ifstream in(file);
-    if (!in) throw std::runtime_error("cannot open the training log " + file + " (written by cnnlab train … --log)");
-    const std::string header = "epoch,loss,train_accuracy,test_accuracy,examples_per_second,seconds";
-    std::vector<Epoch> rows;
-    std::string line;
-    for (int number = 1; std::getline(in, line); ++number) {
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        const std::string where = file + ":" + std::to_string(number) + ": ";
-        if (number == 1) {
-            if (line != header) throw std::runtime_error(where + "the header must be '" + header + "', not '" + line + "'");
-            continue;
-        }
-        if (line.empty()) continue;
-        std::vector<std::string> cells;
-        std::stringstream fields(line);
-        for (std::string cell; std::getline(fields, cell, ',');) cells.push_back(cell);
-        if (cells.size() != 6)
-            throw std::runtime_error(where + "expected 6 comma-separated fields, got " + std::to_string(cells.size()));
-        Epoch e;
-        const double epoch = parse_number(cells[0], where, "epoch");
-        e.loss = parse_number(cells[1], where, "loss");
-        e.train_accuracy = parse_number(cells[2], where, "train_accuracy");
-        e.test_accuracy = parse_number(cells[3], where, "test_accuracy");
-        e.examples_per_second = parse_number(cells[4], where, "examples_per_second");
-        e.seconds = parse_number(cells[5], where, "seconds");
-        e.epoch = int(epoch);
-        if (epoch != double(rows.size() + 1))
-            throw std::runtime_error(where + "epoch " + cells[0] + " where epoch " + std::to_string(rows.size() + 1) +
-                                     " was due (epochs are numbered 1, 2, 3, …)");
-        if (e.loss < 0 || e.train_accuracy < 0 || e.train_accuracy > 1 || e.test_accuracy < 0 || e.test_accuracy > 1 ||
-            !(e.examples_per_second > 0) || !(e.seconds > 0))
-            throw std::runtime_error(where + "needs loss >= 0, accuracies in [0, 1], examples_per_second > 0 and seconds > 0");
-        rows.push_back(e);
-    }
-    if (rows.empty()) throw std::runtime_error(file + ": no epochs logged (only a header, or an empty file)");
-    return rows;
-}
+using Epoch = cnnlab::EpochRecord;
 
 /// docs/results, found from the repository root or next to this source.
 std::filesystem::path results_directory() {
@@ -154,7 +92,8 @@ int main() {
          .book_loss = 0.469, .book_train = 0.823, .book_test = 0.779},
         {.net = "lenet_modern", .description = "modernized LeNet", .optimizer = "adam", .lr = "0.002", .cosine = true,
          .target_test = 0.90},
-        {.net = "resnet18_mini", .description = "ResNet-18-mini", .optimizer = "adam", .lr = "0.001", .target_test = 0.92}};
+        {.net = "resnet18_mini", .description = "ResNet-18-mini", .optimizer = "adam", .lr = "0.002", .cosine = true,
+         .target_test = 0.92}};
     try {
         const std::filesystem::path directory = results_directory();
         std::cout << "| net and command line | optimizer · lr · batch · epochs | train loss | train acc | test acc "
@@ -162,7 +101,7 @@ int main() {
                   << "| --- | --- | --- | --- | --- | --- | --- | --- |\n";
         std::vector<std::string> notes;
         for (const Run& run : runs) {
-            const std::vector<Epoch> log = read_training_log((directory / ("train_" + run.net + ".csv")).string());
+            const std::vector<Epoch> log = cnnlab::read_training_log((directory / ("train_" + run.net + ".csv")).string());
             const Epoch& last = log.back();
             double rate_sum = 0, rate_min = 1e300, rate_max = 0, seconds = 0;
             for (const Epoch& e : log) {
@@ -171,7 +110,7 @@ int main() {
                 rate_max = std::max(rate_max, e.examples_per_second);
                 seconds += e.seconds;
             }
-            const bool complete = last.epoch >= run.epochs;
+            const bool complete = last.epoch >= std::size_t(run.epochs);
             std::string epochs = std::to_string(run.epochs);
             if (!complete) {
                 epochs += " (" + std::to_string(last.epoch) + " logged)";

@@ -12,14 +12,13 @@
 // there are drawn and the legend says how many. A missing or malformed log is an error.
 //
 //     ch07_training_curves <output.svg> <source-dir>
+#include "chapters/ch07_networks/training.hpp"
 #include "docs/figures/svg.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -29,11 +28,7 @@ namespace {
 using figures::Svg;
 using figures::TextStyle;
 
-/// One row of a training log.
-struct Epoch {
-    int epoch = 0;
-    double loss = 0, train_accuracy = 0, test_accuracy = 0, examples_per_second = 0, seconds = 0;
-};
+using Epoch = cnnlab::EpochRecord;
 
 /// One training run: its log, its label, how many epochs its command asked for, its colour
 /// (Okabe–Ito hues, distinguishable with the common colour-vision deficiencies).
@@ -43,62 +38,6 @@ struct Run {
     std::string colour;
     std::vector<Epoch> epochs;
 };
-
-/// `text` as a number, all of it; throws naming the place and the column otherwise.
-double parse_number(const std::string& text, const std::string& where, const char* column) {
-    std::size_t used = 0;
-    double value = 0;
-    try {
-        value = std::stod(text, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (used == 0 || used != text.size() || !std::isfinite(value))
-        throw std::runtime_error(where + column + " is '" + text + "', not a number");
-    return value;
-}
-
-/// The rows of a `cnnlab train --log` file; throws std::runtime_error naming the file and line when
-/// it is missing, has another header, a row of another width, a value that is not a number or out of
-/// range, epochs not numbered 1, 2, 3, …, or no rows at all.
-std::vector<Epoch> read_training_log(const std::string& file) {
-    std::ifstream in(file);
-    if (!in) throw std::runtime_error("cannot open the training log " + file + " (written by cnnlab train … --log)");
-    const std::string header = "epoch,loss,train_accuracy,test_accuracy,examples_per_second,seconds";
-    std::vector<Epoch> rows;
-    std::string line;
-    for (int number = 1; std::getline(in, line); ++number) {
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        const std::string where = file + ":" + std::to_string(number) + ": ";
-        if (number == 1) {
-            if (line != header) throw std::runtime_error(where + "the header must be '" + header + "', not '" + line + "'");
-            continue;
-        }
-        if (line.empty()) continue;
-        std::vector<std::string> cells;
-        std::stringstream fields(line);
-        for (std::string cell; std::getline(fields, cell, ',');) cells.push_back(cell);
-        if (cells.size() != 6)
-            throw std::runtime_error(where + "expected 6 comma-separated fields, got " + std::to_string(cells.size()));
-        Epoch e;
-        const double epoch = parse_number(cells[0], where, "epoch");
-        e.loss = parse_number(cells[1], where, "loss");
-        e.train_accuracy = parse_number(cells[2], where, "train_accuracy");
-        e.test_accuracy = parse_number(cells[3], where, "test_accuracy");
-        e.examples_per_second = parse_number(cells[4], where, "examples_per_second");
-        e.seconds = parse_number(cells[5], where, "seconds");
-        e.epoch = int(epoch);
-        if (epoch != double(rows.size() + 1))
-            throw std::runtime_error(where + "epoch " + cells[0] + " where epoch " + std::to_string(rows.size() + 1) +
-                                     " was due (epochs are numbered 1, 2, 3, …)");
-        if (e.loss < 0 || e.train_accuracy < 0 || e.train_accuracy > 1 || e.test_accuracy < 0 || e.test_accuracy > 1 ||
-            !(e.examples_per_second > 0) || !(e.seconds > 0))
-            throw std::runtime_error(where + "needs loss >= 0, accuracies in [0, 1], examples_per_second > 0 and seconds > 0");
-        rows.push_back(e);
-    }
-    if (rows.empty()) throw std::runtime_error(file + ": no epochs logged (only a header, or an empty file)");
-    return rows;
-}
 
 /// A point of a panel, in pixels.
 struct Point {
@@ -162,7 +101,7 @@ int main(int argc, char** argv) {
                              {"resnet18_mini", "ResNet-18-mini (Adam)", 10, "#009E73", {}}};
     try {
         for (Run& run : runs)
-            run.epochs = read_training_log(std::string(argv[2]) + "/docs/results/train_" + run.net + ".csv");
+            run.epochs = cnnlab::read_training_log(std::string(argv[2]) + "/docs/results/train_" + run.net + ".csv");
     } catch (const std::exception& error) {
         std::cerr << "ch07_training_curves: " << error.what() << '\n';
         return 1;
@@ -172,7 +111,7 @@ int main(int argc, char** argv) {
     int epochs = 1;
     double max_loss = 0, max_accuracy = book_lenet_test_accuracy;
     for (const Run& run : runs) {
-        epochs = std::max({epochs, run.planned_epochs, run.epochs.back().epoch});
+        epochs = std::max({epochs, run.planned_epochs, int(run.epochs.back().epoch)});
         for (const Epoch& e : run.epochs)
             max_loss = std::max(max_loss, e.loss), max_accuracy = std::max({max_accuracy, e.train_accuracy, e.test_accuracy});
     }
@@ -194,7 +133,7 @@ int main(int argc, char** argv) {
     double x = 75;
     const double y_legend = 78;
     for (const Run& run : runs) {
-        const int logged = run.epochs.back().epoch;
+        const int logged = int(run.epochs.back().epoch);
         const std::string label = run.label + (logged < run.planned_epochs ? " — epochs 1–" + std::to_string(logged) + " of " +
                                                                                  std::to_string(run.planned_epochs) + " logged"
                                                                            : "");

@@ -12,6 +12,7 @@ import argparse
 import json
 import subprocess
 import sys
+import tempfile
 import time
 
 import os
@@ -52,10 +53,14 @@ def pytorch_examples_per_second(name, threads, batch=256, seconds=3.0):
 
 
 def cnnlab_examples_per_second(bench):
-    out = subprocess.run([bench, "--benchmark_filter=ch07-train-", "--benchmark_format=json",
-                          "--benchmark_min_time=2"], check=True, capture_output=True, text=True).stdout
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        # The JSON goes to a file: the benchmark program prints its summary table on stdout.
+        subprocess.run([bench, "--benchmark_filter=ch07-train-", "--benchmark_min_time=2",
+                        f"--benchmark_out={out.name}", "--benchmark_out_format=json"],
+                       check=True, capture_output=True, text=True)
+        results = json.load(open(out.name))
     rates = {}
-    for b in json.loads(out)["benchmarks"]:
+    for b in results["benchmarks"]:
         # "ch07-train-lenet/batch256/2/real_time" → ("lenet", 2)
         parts = b["name"].split("/")
         rates[(parts[0][len("ch07-train-"):], int(parts[2]))] = b["examples/s"]

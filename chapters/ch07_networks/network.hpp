@@ -314,7 +314,11 @@ protected:
 private:
     Function function_;
     float probability_;
-    Tensor4<float> input_;  // the pre-activation z (or, for dropout, the mask scaled by 1/(1 − p))
+    // What backward needs: the output y (optimized: f'(z) from y is one multiply, no second exp), the
+    // pre-activation z (reference: ref::activation_backward, the formula at z), or dropout's mask
+    // scaled by 1/(1 − p).
+    Tensor4<float> kept_;
+    bool kept_output_ = false;
 };
 
 /// Max or average pooling (PyTorch `MaxPool2d` / `AvgPool2d`); shapes by resolve_pool2d / resolve_avg_pool2d.

@@ -198,40 +198,57 @@ void BatchNorm2d::own_buffers(const std::string& path, std::vector<Parameter>& o
 // --- Elementwise ----------------------------------------------------------------------------------
 
 Tensor4<float> Elementwise::forward_train(const Tensor4<float>& x, TrainingContext& context) {
+    kept_output_ = false;
     if (function_ == Function::identity) {
-        input_ = Tensor4<float>(x.shape());  // only the shape matters
+        kept_ = Tensor4<float>(x.shape());  // only the shape matters
         return x;
     }
     if (function_ != Function::dropout) {
-        input_ = x;
-        return forward(x, context.implementation);
+        if (reference(context.implementation)) {
+            kept_ = x;
+            return forward(x, context.implementation);
+        }
+        kept_ = forward(x, context.implementation);
+        kept_output_ = true;
+        return kept_;
     }
     if (context.random == nullptr)
         throw argument_error(str(where(name()), ": training-mode dropout needs a random source (TrainingContext::random)"));
     // Inverted dropout: keep with probability 1 − p and scale by 1/(1 − p); the mask is kept for backward.
-    input_ = Tensor4<float>(x.shape(), uninitialized);
+    kept_ = Tensor4<float>(x.shape(), uninitialized);
     std::bernoulli_distribution keep(1.0 - probability_);
     const float scale = 1.0f / (1.0f - probability_);
     Tensor4<float> y(x.shape(), uninitialized);
     for (std::size_t i = 0; i < x.size(); ++i) {
-        input_.data()[i] = keep(*context.random) ? scale : 0.0f;
-        y.data()[i] = x.data()[i] * input_.data()[i];
+        kept_.data()[i] = keep(*context.random) ? scale : 0.0f;
+        y.data()[i] = x.data()[i] * kept_.data()[i];
     }
     return y;
 }
 
 Tensor4<float> Elementwise::backward(const Tensor4<float>& dy, Implementation implementation, bool input_gradient) {
-    require_forward(input_.size() != 0, where(name()));
-    require_gradient_shape(dy.shape(), input_.shape(), where(name()));
+    require_forward(kept_.size() != 0, where(name()));
+    require_gradient_shape(dy.shape(), kept_.shape(), where(name()));
     if (!input_gradient) return {};
     if (function_ == Function::identity) return dy;
+    const float* k = kept_.data();
+    const float* d = dy.data();
+    Tensor4<float> dx(dy.shape(), uninitialized);
+    float* out = dx.data();
+    const std::size_t n = dy.size();
     if (function_ == Function::dropout) {
-        Tensor4<float> dx(dy.shape(), uninitialized);
-        for (std::size_t i = 0; i < dy.size(); ++i) dx.data()[i] = dy.data()[i] * input_.data()[i];
-        return dx;
+        for (std::size_t i = 0; i < n; ++i) out[i] = d[i] * k[i];
+    } else if (!kept_output_) {
+        return reference(implementation) ? ref::activation_backward(kept_, dy, activation_of(function_))
+                                         : activation_backward(kept_, dy, activation_of(function_));
+    } else if (function_ == Function::relu) {  // z > 0 exactly where y > 0
+        for (std::size_t i = 0; i < n; ++i) out[i] = k[i] > 0.0f ? d[i] : 0.0f;
+    } else if (function_ == Function::sigmoid) {  // σ'(z) = σ(z)(1 − σ(z)) = y(1 − y)
+        for (std::size_t i = 0; i < n; ++i) out[i] = k[i] * (1.0f - k[i]) * d[i];
+    } else {  // tanh'(z) = 1 − tanh²(z) = 1 − y²
+        for (std::size_t i = 0; i < n; ++i) out[i] = (1.0f - k[i] * k[i]) * d[i];
     }
-    return reference(implementation) ? ref::activation_backward(input_, dy, activation_of(function_))
-                                     : activation_backward(input_, dy, activation_of(function_));
+    return dx;
 }
 
 // --- Pooling and Flatten --------------------------------------------------------------------------

@@ -47,6 +47,16 @@ void store_gradient(Storage& storage, Value&& value) {
         storage = std::forward<Value>(value);
 }
 
+// A conv or linear layer's "weight" and (when it has one) "bias" with their gradients, the bias
+// gradient's storage sized on first use.
+void add_weight_and_bias(const std::string& path, std::vector<Parameter>& out, std::span<float> weight,
+                         std::span<float> weight_gradient, bool has_bias, arma::fvec& bias, arma::fvec& bias_gradient) {
+    out.push_back({join(path, "weight"), weight, weight_gradient});
+    if (!has_bias) return;
+    if (bias_gradient.n_elem != bias.n_elem) bias_gradient.zeros(bias.n_elem);
+    out.push_back({join(path, "bias"), span_of(bias), span_of(bias_gradient)});
+}
+
 // A backward call needs the state of a forward_train call on the same layer.
 void require_forward(bool ran, const std::string& where) {
     if (!ran) throw argument_error(str(where, ": backward needs a forward_train first (nothing is kept)"));
@@ -119,11 +129,7 @@ Tensor4<float> Conv2d::backward(const Tensor4<float>& dy, Implementation impleme
 
 void Conv2d::own_parameters(const std::string& path, std::vector<Parameter>& out) {
     if (weight_gradient_.shape() != weight_.shape()) weight_gradient_ = Tensor4<float>(weight_.shape());
-    out.push_back({join(path, "weight"), span_of(weight_), span_of(weight_gradient_)});
-    if (bias_) {
-        if (bias_gradient_.n_elem != bias_values_.n_elem) bias_gradient_.zeros(bias_values_.n_elem);
-        out.push_back({join(path, "bias"), span_of(bias_values_), span_of(bias_gradient_)});
-    }
+    add_weight_and_bias(path, out, span_of(weight_), span_of(weight_gradient_), bias_, bias_values_, bias_gradient_);
 }
 
 // --- Linear ---------------------------------------------------------------------------------------
@@ -147,11 +153,7 @@ Tensor4<float> Linear::backward(const Tensor4<float>& dy, Implementation impleme
 void Linear::own_parameters(const std::string& path, std::vector<Parameter>& out) {
     if (weight_gradient_.n_rows != weight_.n_rows || weight_gradient_.n_cols != weight_.n_cols)
         weight_gradient_.zeros(weight_.n_rows, weight_.n_cols);
-    out.push_back({join(path, "weight"), span_of(weight_), span_of(weight_gradient_)});
-    if (bias_) {
-        if (bias_gradient_.n_elem != bias_values_.n_elem) bias_gradient_.zeros(bias_values_.n_elem);
-        out.push_back({join(path, "bias"), span_of(bias_values_), span_of(bias_gradient_)});
-    }
+    add_weight_and_bias(path, out, span_of(weight_), span_of(weight_gradient_), bias_, bias_values_, bias_gradient_);
 }
 
 // --- BatchNorm2d ----------------------------------------------------------------------------------

@@ -44,7 +44,8 @@ double tolerance() {
 }
 
 const LayerAlgorithm gemm_like_paths[] = {LayerAlgorithm::automatic, LayerAlgorithm::im2col_gemm,
-                                          LayerAlgorithm::gemm_1x1, LayerAlgorithm::depthwise_direct};
+                                          LayerAlgorithm::gemm_1x1, LayerAlgorithm::depthwise_direct,
+                                          LayerAlgorithm::direct};
 
 template <class T>
 void sweep_against_reference(std::size_t problems) {
@@ -63,7 +64,7 @@ void sweep_against_reference(std::size_t problems) {
             ++compared;
         }
     }
-    BOOST_TEST(compared >= 2 * problems);  // automatic + im2col everywhere, plus 1×1 and depthwise where they apply
+    BOOST_TEST(compared >= 2 * problems);  // automatic + im2col everywhere, plus 1×1, depthwise and direct where they apply
 }
 
 Tensor4<double> tensor(Shape4 shape, std::vector<double> row_major) {
@@ -95,7 +96,7 @@ BOOST_AUTO_TEST_CASE(each_path_is_reached) {
         for (LayerAlgorithm a : gemm_like_paths)
             if (a != LayerAlgorithm::automatic && layer_algorithm_applies(a, g)) applied.insert(a);
     }
-    BOOST_TEST(applied.size() == 3u);
+    BOOST_TEST(applied.size() == 4u);
 }
 
 BOOST_AUTO_TEST_CASE(conv1d_layer_matches_reference_and_chapter1) {

@@ -177,7 +177,7 @@ BOOST_AUTO_TEST_CASE(every_layer_case_agrees_with_pytorch_on_every_path) {
         ++per_op[c.op];
         for (LayerAlgorithm algorithm : {LayerAlgorithm::automatic, LayerAlgorithm::im2col_gemm, LayerAlgorithm::gemm_1x1,
                                          LayerAlgorithm::winograd_f2x2_3x3, LayerAlgorithm::winograd_f4x4_3x3,
-                                         LayerAlgorithm::depthwise_direct}) {
+                                         LayerAlgorithm::depthwise_direct, LayerAlgorithm::direct}) {
             const std::string name(cnnlab::layer_algorithm_name(algorithm));
             const cases::Case result = cases::run_case(c, {.layer_algorithm = name});
             BOOST_TEST_CONTEXT("case " << c.id << ", " << name) {
@@ -198,6 +198,7 @@ BOOST_AUTO_TEST_CASE(every_layer_case_agrees_with_pytorch_on_every_path) {
     BOOST_TEST(runs["winograd_f2x2_3x3"] >= 4);
     BOOST_TEST(runs["winograd_f4x4_3x3"] >= 4);
     BOOST_TEST(runs["depthwise_direct"] >= 8);
+    BOOST_TEST(runs["direct"] >= 8);
     BOOST_TEST(per_op["conv2d"] >= 15);
     BOOST_TEST(per_op["conv2d_same"] >= 6);
     BOOST_TEST(per_op["conv1d"] >= 6);
@@ -334,7 +335,7 @@ BOOST_AUTO_TEST_CASE(every_backward_path_agrees_with_pytorch) {
     using cnnlab::BackwardInputAlgorithm;
     using cnnlab::BackwardWeightAlgorithm;
     std::map<cnnlab::LayerAlgorithm, int> rotated_paths;
-    int rotated_runs = 0, runs = 0, winograd_weight_runs = 0;
+    int rotated_runs = 0, runs = 0, winograd_weight_runs = 0, direct_weight_runs = 0;
     for (const cases::Case& c : golden_cases(golden_gradients_path)) {
         if (c.op != "conv2d" && c.op != "conv2d_same") continue;
         const cnnlab::Tensor4<double> x = tensor4(c.tensors.at("x")), w = tensor4(c.tensors.at("w")), gy = tensor4(c.tensors.at("gy"));
@@ -354,19 +355,24 @@ BOOST_AUTO_TEST_CASE(every_backward_path_agrees_with_pytorch) {
             BOOST_TEST(e < 1e-12, c.id << " " << cnnlab::backward_input_algorithm_name(algorithm) << ": max |Δgx| = " << e);
             ++(algorithm == BackwardInputAlgorithm::rotated_forward ? rotated_runs : runs);
         }
-        for (BackwardWeightAlgorithm algorithm : {BackwardWeightAlgorithm::im2col_gemm, BackwardWeightAlgorithm::winograd_f4x4_3x3}) {
+        for (BackwardWeightAlgorithm algorithm : {BackwardWeightAlgorithm::im2col_gemm, BackwardWeightAlgorithm::winograd_f4x4_3x3,
+                                                  BackwardWeightAlgorithm::direct}) {
             const bool winograd = algorithm == BackwardWeightAlgorithm::winograd_f4x4_3x3;
             if (winograd && !cnnlab::layer_algorithm_applies(cnnlab::LayerAlgorithm::winograd_f4x4_3x3, g)) continue;
+            if (algorithm == BackwardWeightAlgorithm::direct && !cnnlab::layer_algorithm_applies(cnnlab::LayerAlgorithm::direct, g))
+                continue;
             const cases::Tensor gw = {c.tensors.at("w").dims,
                                       cnnlab::conv2d_layer_backward_weight(x, gy, w.shape(), options, algorithm).to_row_major()};
             const double e = max_error(gw, c.tensors.at("gw"));
             BOOST_TEST(e < 1e-12, c.id << " " << cnnlab::backward_weight_algorithm_name(algorithm) << ": max |Δgw| = " << e);
             winograd_weight_runs += winograd;
+            direct_weight_runs += algorithm == BackwardWeightAlgorithm::direct;
         }
     }
     BOOST_TEST(runs >= 25);
     BOOST_TEST(rotated_runs >= 12);
     BOOST_TEST(winograd_weight_runs >= 3);
+    BOOST_TEST(direct_weight_runs >= 8);
     BOOST_TEST(rotated_paths[cnnlab::LayerAlgorithm::winograd_f4x4_3x3] >= 3);
     BOOST_TEST(rotated_paths[cnnlab::LayerAlgorithm::gemm_1x1] >= 1);
     BOOST_TEST(rotated_paths[cnnlab::LayerAlgorithm::depthwise_direct] >= 1);

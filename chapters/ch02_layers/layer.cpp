@@ -61,13 +61,14 @@ LayerGeometry resolve_conv2d_layer(std::string_view op, const Shape4& input, con
 }
 
 namespace {
-constexpr std::array<std::pair<LayerAlgorithm, std::string_view>, 6> algorithm_names{{
+constexpr std::array<std::pair<LayerAlgorithm, std::string_view>, 7> algorithm_names{{
     {LayerAlgorithm::automatic, "automatic"},
     {LayerAlgorithm::im2col_gemm, "im2col_gemm"},
     {LayerAlgorithm::gemm_1x1, "gemm_1x1"},
     {LayerAlgorithm::winograd_f2x2_3x3, "winograd_f2x2_3x3"},
     {LayerAlgorithm::winograd_f4x4_3x3, "winograd_f4x4_3x3"},
     {LayerAlgorithm::depthwise_direct, "depthwise_direct"},
+    {LayerAlgorithm::direct, "direct"},
 }};
 
 bool is_unpadded(const Axis& axis) { return axis.pad.before == 0 && axis.pad.after == 0; }
@@ -79,7 +80,7 @@ LayerAlgorithm parse_layer_algorithm(std::string_view name) {
         if (name == known) return algorithm;
     throw argument_error(str("layer algorithm: unknown name '", name,
                              "' (expected automatic|im2col_gemm|gemm_1x1|winograd_f2x2_3x3|winograd_f4x4_3x3|"
-                             "depthwise_direct)"));
+                             "depthwise_direct|direct)"));
 }
 
 std::string_view layer_algorithm_name(LayerAlgorithm algorithm) {
@@ -102,6 +103,8 @@ bool layer_algorithm_applies(LayerAlgorithm algorithm, const LayerGeometry& g) {
             return g.weight.h == 3 && g.weight.w == 3 && rows.stride == 1 && cols.stride == 1 && rows.dilation == 1 &&
                    cols.dilation == 1 && g.groups == 1;
         case LayerAlgorithm::depthwise_direct: return g.in_per_group() == 1;
+        case LayerAlgorithm::direct:
+            return rows.stride == 1 && cols.stride == 1 && rows.dilation == 1 && cols.dilation == 1 && g.groups == 1;
     }
     return false;
 }
@@ -110,13 +113,21 @@ template <class T>
 LayerAlgorithm choose_layer_algorithm(const LayerGeometry& g) {
     if (layer_algorithm_applies(LayerAlgorithm::gemm_1x1, g)) return LayerAlgorithm::gemm_1x1;
     // Depthwise proper (several groups of one channel): per-group GEMMs would be tiny. A single
-    // input channel (groups = 1, e.g. LeNet's conv1) is one ordinary GEMM and goes to im2col.
+    // input channel (groups = 1, e.g. LeNet's conv1) is an ordinary layer (direct or im2col below).
     if (g.groups > 1 && layer_algorithm_applies(LayerAlgorithm::depthwise_direct, g)) return LayerAlgorithm::depthwise_direct;
     // Winograd trades multiplies for transforms of every tile and channel: it pays when the
     // per-tile GEMMs are large, i.e. with many channels on both sides (measured in bench/ch02_bench).
     const bool wide = g.input.c >= 16 && g.weight.n >= 16;
     if (wide && layer_algorithm_applies(LayerAlgorithm::winograd_f4x4_3x3, g) && g.output.h >= 4 && g.output.w >= 4)
         return LayerAlgorithm::winograd_f4x4_3x3;
+    // Few channels on either side: the GEMM would be thin and im2col's copy as costly as the products
+    // (LeNet's convs: 3× faster direct, bench/ch07_bench). The direct kernel wants at least 4 output
+    // channels to share each input load (with one its sums wait on each other), and a sample's
+    // output grid small enough to stay in cache.
+    const bool few_channels = g.weight.n >= 4 && g.weight.n <= 32 && g.input.c <= 32;
+    const bool small_plane = g.output.h * g.output.w <= 64 * 64;
+    if (!wide && few_channels && small_plane && layer_algorithm_applies(LayerAlgorithm::direct, g))
+        return LayerAlgorithm::direct;
     return LayerAlgorithm::im2col_gemm;
 }
 
@@ -138,6 +149,7 @@ Tensor4<T> conv2d_layer(const Tensor4<T>& x, const Tensor4<T>& weight, const arm
         case LayerAlgorithm::winograd_f2x2_3x3: detail::conv2d_layer_winograd(x, weight, g, 2, y); break;
         case LayerAlgorithm::winograd_f4x4_3x3: detail::conv2d_layer_winograd(x, weight, g, 4, y); break;
         case LayerAlgorithm::depthwise_direct: detail::conv2d_layer_depthwise(x, weight, g, y); break;
+        case LayerAlgorithm::direct: detail::conv2d_layer_direct(x, weight, g, y); break;
     }
     detail::add_bias(bias, y);
     return y;

@@ -24,6 +24,10 @@ void conv2d_layer_winograd(const Tensor4<T>& x, const Tensor4<T>& weight, const 
 template <class T>
 void conv2d_layer_depthwise(const Tensor4<T>& x, const Tensor4<T>& weight, const LayerGeometry& g, Tensor4<T>& y);
 
+/// Stride 1, dilation 1, one group: direct loops on the flattened padded plane (direct_layout.hpp).
+template <class T>
+void conv2d_layer_direct(const Tensor4<T>& x, const Tensor4<T>& weight, const LayerGeometry& g, Tensor4<T>& y);
+
 /// Adds \f$b_p\f$ to every element of output channel \f$p\f$ (no-op for an empty bias).
 template <class T>
 void add_bias(const arma::Col<T>& bias, Tensor4<T>& y);

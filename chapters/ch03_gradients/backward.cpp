@@ -157,10 +157,11 @@ void backward_weight_depthwise(const Tensor4<T>& x, const Tensor4<T>& dy, const 
 
 BackwardWeightAlgorithm parse_backward_weight_algorithm(std::string_view name) {
     for (auto a : {BackwardWeightAlgorithm::automatic, BackwardWeightAlgorithm::im2col_gemm,
-                   BackwardWeightAlgorithm::winograd_f4x4_3x3, BackwardWeightAlgorithm::depthwise_direct})
+                   BackwardWeightAlgorithm::winograd_f4x4_3x3, BackwardWeightAlgorithm::depthwise_direct,
+                   BackwardWeightAlgorithm::direct})
         if (backward_weight_algorithm_name(a) == name) return a;
-    throw argument_error(
-        str("backward weight algorithm: unknown name '", name, "' (expected automatic|im2col_gemm|winograd_f4x4_3x3|depthwise_direct)"));
+    throw argument_error(str("backward weight algorithm: unknown name '", name,
+                             "' (expected automatic|im2col_gemm|winograd_f4x4_3x3|depthwise_direct|direct)"));
 }
 
 std::string_view backward_weight_algorithm_name(BackwardWeightAlgorithm algorithm) {
@@ -169,6 +170,7 @@ std::string_view backward_weight_algorithm_name(BackwardWeightAlgorithm algorith
         case BackwardWeightAlgorithm::im2col_gemm: return "im2col_gemm";
         case BackwardWeightAlgorithm::winograd_f4x4_3x3: return "winograd_f4x4_3x3";
         case BackwardWeightAlgorithm::depthwise_direct: return "depthwise_direct";
+        case BackwardWeightAlgorithm::direct: return "direct";
     }
     return "?";
 }
@@ -205,7 +207,9 @@ BackwardInputAlgorithm choose_backward_input_algorithm(const LayerGeometry& g) {
 
 template <class T>
 BackwardWeightAlgorithm choose_backward_weight_algorithm(const LayerGeometry& g) {
-    if (choose_layer_algorithm<T>(g) == LayerAlgorithm::winograd_f4x4_3x3) return BackwardWeightAlgorithm::winograd_f4x4_3x3;
+    const LayerAlgorithm forward = choose_layer_algorithm<T>(g);
+    if (forward == LayerAlgorithm::winograd_f4x4_3x3) return BackwardWeightAlgorithm::winograd_f4x4_3x3;
+    if (forward == LayerAlgorithm::direct) return BackwardWeightAlgorithm::direct;
     if (g.depthwise() && g.groups > 1) return BackwardWeightAlgorithm::depthwise_direct;
     return BackwardWeightAlgorithm::im2col_gemm;
 }
@@ -274,6 +278,10 @@ Tensor4<T> conv2d_layer_backward_weight(const Tensor4<T>& x, const Tensor4<T>& d
                                  "but the layer is ", g.str()));
     if (algorithm == BackwardWeightAlgorithm::depthwise_direct && !g.depthwise())
         throw argument_error(str(op, ": depthwise_direct needs one input channel per group, but the layer is ", g.str()));
+    if (algorithm == BackwardWeightAlgorithm::direct && !layer_algorithm_applies(LayerAlgorithm::direct, g))
+        throw argument_error(str(op, ": direct needs stride 1, dilation 1 and one group, but the layer is ", g.str(),
+                                 ", stride ", g.plane.rows.stride, "×", g.plane.cols.stride, ", dilation ",
+                                 g.plane.rows.dilation, "×", g.plane.cols.dilation));
     if (algorithm == BackwardWeightAlgorithm::automatic) algorithm = choose_backward_weight_algorithm<T>(g);
     if (algorithm == BackwardWeightAlgorithm::winograd_f4x4_3x3) {
         detail::conv2d_layer_backward_weight_winograd(x, dy, g, dw);
@@ -281,6 +289,10 @@ Tensor4<T> conv2d_layer_backward_weight(const Tensor4<T>& x, const Tensor4<T>& d
     }
     if (algorithm == BackwardWeightAlgorithm::depthwise_direct) {
         backward_weight_depthwise(x, dy, g, dw);
+        return dw;
+    }
+    if (algorithm == BackwardWeightAlgorithm::direct) {
+        detail::backward_weight_direct(x, dy, g, dw);
         return dw;
     }
     return detail::backward_weight_im2col_gemm(x, dy, g);

@@ -44,13 +44,14 @@ enum class BackwardInputAlgorithm {
 
 /// The paths of conv2d_layer_backward_weight.
 enum class BackwardWeightAlgorithm {
-    automatic,          ///< winograd_f4x4_3x3 where the forward takes Winograd F(4×4, 3×3); depthwise_direct for a depthwise layer; else im2col_gemm
+    automatic,          ///< the forward's choice where it has a weight path (winograd_f4x4_3x3, direct); depthwise_direct for a depthwise layer; else im2col_gemm
     im2col_gemm,        ///< per sample \f$\partial f/\partial W^\top \mathrel{+}= A^\top \delta^\top\f$ over im2col
     winograd_f4x4_3x3,  ///< Winograd F(3×3, 4×4), the forward's F(4×4, 3×3) transposed (3×3, stride 1, dilation 1, one group)
     depthwise_direct,   ///< one input channel per group: a dot product per output channel and tap
+    direct,             ///< stride 1, dilation 1, one group: a dot product per channel and tap on the flattened padded plane
 };
 
-/// Parses "automatic", "im2col_gemm", "winograd_f4x4_3x3", "depthwise_direct".
+/// Parses "automatic", "im2col_gemm", "winograd_f4x4_3x3", "depthwise_direct", "direct".
 BackwardWeightAlgorithm parse_backward_weight_algorithm(std::string_view name);
 /// The name parse_backward_weight_algorithm accepts.
 std::string_view backward_weight_algorithm_name(BackwardWeightAlgorithm algorithm);
@@ -150,6 +151,12 @@ Tensor4<T> backward_input_gemm_col2im(const Tensor4<T>& weight, const Tensor4<T>
 /// The im2col + GEMM path of conv2d_layer_backward_weight on a resolved geometry (as above).
 template <class T>
 Tensor4<T> backward_weight_im2col_gemm(const Tensor4<T>& x, const Tensor4<T>& dy, const LayerGeometry& g);
+
+/// The direct path of conv2d_layer_backward_weight (chapters/ch03_gradients/backward_direct.cpp): adds
+/// \f$\partial f/\partial W\f$ into `dw` (zeros, the weight's shape). Requires
+/// layer_algorithm_applies(LayerAlgorithm::direct, g); the caller checks.
+template <class T>
+void backward_weight_direct(const Tensor4<T>& x, const Tensor4<T>& dy, const LayerGeometry& g, Tensor4<T>& dw);
 }  // namespace detail
 
 /// \f$\partial f / \partial b\f$ of conv2d_layer: \f$\frac{\partial f}{\partial b_p} = \sum_n \sum_{i,j}

@@ -1,16 +1,23 @@
 // Linear and BatchNorm2d, forward and backward (dense_ops.hpp).
 //
 // Linear: an N×F×1×1 tensor is, in memory, the column-major F×N matrix with one sample per column,
-// so every pass is one GEMM on zero-copy Armadillo views of the tensors' storage.
+// so every pass is one GEMM on zero-copy Armadillo views of the tensors' storage. On several cores
+// the batch is split into one block of columns per OpenMP thread, each multiplied by single-threaded
+// BLAS: the other layers of a network run on OpenMP, and OpenBLAS's own threads, spinning while they
+// wait for work, would take the cores those layers need (and the reverse), which made a two-thread
+// training step slower than a one-thread one.
 // BatchNorm2d: per channel, the sums run over the N planes of that channel (each contiguous) with
 // double accumulators; the output pass applies one scale and shift per plane. Channels (statistics)
 // and planes (output) are spread over the cores when the tensor is large enough.
 #include "chapters/ch07_networks/dense_ops.hpp"
 
+#include "chapters/ch00_foundation/blas.hpp"
 #include "chapters/ch00_foundation/errors.hpp"
 
 #include <cmath>
+#include <omp.h>
 #include <string>
+#include <vector>
 
 namespace cnnlab {
 
@@ -148,6 +155,33 @@ const arma::Mat<T> matrix_view(const Tensor4<T>& t, std::size_t rows, std::size_
 /// Statistics and output run on several cores only for tensors large enough to pay for it.
 bool worth_threads(std::size_t tasks, std::size_t elements) { return tasks > 1 && elements >= (std::size_t(1) << 15); }
 
+/// Zero-copy view of `cols` columns of `rows` values starting at `data`.
+template <class T>
+arma::Mat<T> columns_at(const T* data, std::size_t rows, std::size_t cols) {
+    return arma::Mat<T>(const_cast<T*>(data), rows, cols, /*copy_aux_mem=*/false, /*strict=*/true);
+}
+
+/// Runs `block(thread, first, count)` on consecutive column blocks of [0, columns): one block per
+/// OpenMP thread with BLAS single-threaded when `multiply_adds` is large enough to pay for the
+/// threads, else one block on the calling thread (BLAS keeps its own thread count). Returns the
+/// number of blocks.
+template <class Block>
+int split_columns(std::size_t columns, double multiply_adds, Block&& block) {
+    const int threads = omp_in_parallel() ? 1 : std::min<int>(omp_get_max_threads(), int(columns));
+    if (threads <= 1 || multiply_adds < 1e6) {
+        block(0, std::size_t(0), columns);
+        return 1;
+    }
+    const SingleThreadedBlas single;
+#pragma omp parallel num_threads(threads)
+    {
+        const std::size_t t = std::size_t(omp_get_thread_num()), team = std::size_t(omp_get_num_threads());
+        const std::size_t first = columns * t / team, last = columns * (t + 1) / team;
+        if (last > first) block(int(t), first, last - first);
+    }
+    return threads;
+}
+
 /// \f$\sum_k p_k\f$ in double (the simd reduction lets the compiler vectorize the double sum).
 template <class T>
 double plane_sum(const T* p, std::size_t size) {
@@ -190,8 +224,11 @@ Tensor4<T> linear(const Tensor4<T>& x, const arma::Mat<T>& weight, const arma::C
     if (x.size() == 0) {
         y_matrix.zeros();  // no input features: y is the bias alone
     } else {
-        const arma::Mat<T> x_matrix = matrix_view(x, weight.n_cols, x.shape().n);
-        y_matrix = weight * x_matrix;  // one GEMM, written in place into y's storage
+        const std::size_t in = weight.n_cols, out = weight.n_rows;
+        split_columns(x.shape().n, double(in) * double(out) * double(x.shape().n), [&](int, std::size_t first, std::size_t count) {
+            arma::Mat<T> y_block = columns_at(y.data() + first * out, out, count);
+            y_block = weight * columns_at(x.data() + first * in, in, count);  // one GEMM, in place into y's storage
+        });
     }
     if (!bias.is_empty()) y_matrix.each_col() += bias;
     return y;
@@ -206,8 +243,11 @@ Tensor4<T> linear_backward_input(const arma::Mat<T>& weight, const Tensor4<T>& d
     if (dy.size() == 0) {
         dx_matrix.zeros();
     } else {
-        const arma::Mat<T> dy_matrix = matrix_view(dy, weight.n_rows, dy.shape().n);
-        dx_matrix = weight.t() * dy_matrix;  // GEMM with Wᵀ, no transposed copy
+        const std::size_t in = weight.n_cols, out = weight.n_rows;
+        split_columns(dy.shape().n, double(in) * double(out) * double(dy.shape().n), [&](int, std::size_t first, std::size_t count) {
+            arma::Mat<T> dx_block = columns_at(dx.data() + first * in, in, count);
+            dx_block = weight.t() * columns_at(dy.data() + first * out, out, count);  // GEMM with Wᵀ, no transposed copy
+        });
     }
     return dx;
 }
@@ -217,8 +257,15 @@ arma::Mat<T> linear_backward_weight(const Tensor4<T>& x, const Tensor4<T>& dy) {
     detail::check_linear_backward_weight("linear_backward_weight", x.shape(), dy.shape());
     const std::size_t batch = x.shape().n, in = x.shape().c, out = dy.shape().c;
     if (batch == 0 || in == 0 || out == 0) return arma::Mat<T>(out, in, arma::fill::zeros);
-    const arma::Mat<T> x_matrix = matrix_view(x, in, batch), dy_matrix = matrix_view(dy, out, batch);
-    return dy_matrix * x_matrix.t();
+    // A sum over the batch: each block of samples gives its own partial product, added up after.
+    std::vector<arma::Mat<T>> partial(std::size_t(std::max(1, omp_get_max_threads())));
+    const int blocks = split_columns(batch, double(in) * double(out) * double(batch), [&](int t, std::size_t first, std::size_t count) {
+        partial[std::size_t(t)] = columns_at(dy.data() + first * out, out, count) * columns_at(x.data() + first * in, in, count).t();
+    });
+    arma::Mat<T> dw = std::move(partial[0]);
+    for (int t = 1; t < blocks; ++t)
+        if (!partial[std::size_t(t)].is_empty()) dw += partial[std::size_t(t)];
+    return dw;
 }
 
 template <class T>

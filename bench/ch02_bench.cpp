@@ -108,7 +108,8 @@ void layer(benchmark::State& state, const LayerShape& s, LayerAlgorithm algorith
 void register_all() {
     const LayerAlgorithm algorithms[] = {LayerAlgorithm::im2col_gemm,       LayerAlgorithm::gemm_1x1,
                                          LayerAlgorithm::winograd_f2x2_3x3, LayerAlgorithm::winograd_f4x4_3x3,
-                                         LayerAlgorithm::depthwise_direct,  LayerAlgorithm::automatic};
+                                         LayerAlgorithm::depthwise_direct,  LayerAlgorithm::direct,
+                                         LayerAlgorithm::automatic};
     for (const LayerShape& s : shapes) {
         const std::string group = s.group;
         benchmark::RegisterBenchmark((group + "/reference").c_str(), reference, s)->UseRealTime()->Unit(benchmark::kMillisecond);

@@ -2,6 +2,7 @@
 
 #include "chapters/ch00_foundation/errors.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -37,15 +38,42 @@ inline float vector_exp(float x) {
     return x != x ? x : x > 88.7228f ? HUGE_VALF : e;
 }
 
-/// σ(z) over n values; vector_exp for float, std::exp for double.
+/// Large tensors are split over the cores (element-wise work is memory-bound: below this a
+/// thread's start costs more than its share).
+constexpr std::size_t threaded_elements = std::size_t(1) << 16;
+
+/// σ(z) over n values, from `in` to `out` (which may be the same); vector_exp for float, std::exp for double.
 template <class T>
-void sigmoid_in_place(T* z, std::size_t n) {
+void sigmoid_values(const T* in, T* out, std::size_t n) {
     if constexpr (std::is_same_v<T, float>) {
-#pragma omp parallel for simd schedule(static) if (n >= (std::size_t(1) << 16))
-        for (std::size_t i = 0; i < n; ++i) z[i] = 1.0f / (1.0f + vector_exp(-z[i]));
+#pragma omp parallel for simd schedule(static) if (n >= threaded_elements)
+        for (std::size_t i = 0; i < n; ++i) out[i] = 1.0f / (1.0f + vector_exp(-in[i]));
     } else {
-#pragma omp parallel for schedule(static) if (n >= (std::size_t(1) << 16))
-        for (std::size_t i = 0; i < n; ++i) z[i] = T(1) / (T(1) + std::exp(-z[i]));
+#pragma omp parallel for schedule(static) if (n >= threaded_elements)
+        for (std::size_t i = 0; i < n; ++i) out[i] = T(1) / (T(1) + std::exp(-in[i]));
+    }
+}
+
+/// f(z) over n values, from `in` to `out` (which may be the same).
+template <class T>
+void activation_values(const T* in, T* out, std::size_t n, Activation activation, T slope) {
+    switch (activation) {
+        case Activation::identity:
+            if (in != out) std::copy(in, in + n, out);
+            return;
+        case Activation::relu:
+#pragma omp parallel for simd schedule(static) if (n >= threaded_elements)
+            for (std::size_t i = 0; i < n; ++i) out[i] = in[i] > T(0) ? in[i] : T(0);  // branch-free select
+            return;
+        case Activation::leaky_relu:
+#pragma omp parallel for simd schedule(static) if (n >= threaded_elements)
+            for (std::size_t i = 0; i < n; ++i) out[i] = in[i] > T(0) ? in[i] : slope * in[i];
+            return;
+        case Activation::sigmoid: sigmoid_values(in, out, n); return;
+        case Activation::tanh:
+#pragma omp parallel for schedule(static) if (n >= threaded_elements)
+            for (std::size_t i = 0; i < n; ++i) out[i] = std::tanh(in[i]);
+            return;
     }
 }
 
@@ -71,26 +99,19 @@ std::string_view activation_name(Activation activation) {
 
 template <class T>
 void apply_activation(Tensor4<T>& y, Activation activation, T slope) {
-    T* z = y.data();
-    const std::size_t n = y.size();
-    switch (activation) {
-        case Activation::identity: return;
-        case Activation::relu:
-            for (std::size_t i = 0; i < n; ++i) z[i] = z[i] > T(0) ? z[i] : T(0);  // branch-free select
-            return;
-        case Activation::leaky_relu:
-            for (std::size_t i = 0; i < n; ++i) z[i] = z[i] > T(0) ? z[i] : slope * z[i];
-            return;
-        case Activation::sigmoid:
-            sigmoid_in_place(z, n);
-            return;
-        case Activation::tanh:
-            for (std::size_t i = 0; i < n; ++i) z[i] = std::tanh(z[i]);
-            return;
-    }
+    activation_values(y.data(), y.data(), y.size(), activation, slope);
+}
+
+template <class T>
+Tensor4<T> activated(const Tensor4<T>& z, Activation activation, T slope) {
+    Tensor4<T> y(z.shape(), uninitialized);  // every value written
+    activation_values(z.data(), y.data(), z.size(), activation, slope);
+    return y;
 }
 
 template void apply_activation(Tensor4<float>&, Activation, float);
 template void apply_activation(Tensor4<double>&, Activation, double);
+template Tensor4<float> activated(const Tensor4<float>&, Activation, float);
+template Tensor4<double> activated(const Tensor4<double>&, Activation, double);
 
 }  // namespace cnnlab

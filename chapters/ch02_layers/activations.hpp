@@ -29,4 +29,8 @@ std::string_view activation_name(Activation activation);
 template <class T>
 void apply_activation(Tensor4<T>& y, Activation activation, T slope = T(0.01));
 
+/// \f$f(Z)\f$ as a new tensor: apply_activation on a copy, in one pass (no copy first).
+template <class T>
+Tensor4<T> activated(const Tensor4<T>& z, Activation activation, T slope = T(0.01));
+
 }  // namespace cnnlab

@@ -6,6 +6,8 @@
 // part and a column part, D_ij = D_i · D_j (reference/pooling.hpp).
 // Backward runs the same passes transposed: the row pass spreads δ_ij / D_ij over the window's
 // rows into one column t, the column pass adds t to each of the window's input columns.
+// Windows that tile the planes exactly (kernel = stride, no padding) take a shorter path over all
+// columns of the tensor at once (avg_pool_tiled).
 #include "chapters/ch04_pooling/pool_planes.hpp"
 #include "chapters/ch04_pooling/pooling.hpp"
 
@@ -111,17 +113,100 @@ void avg_pool_plane_backward(const T* dy, const AvgAxis<T>& rows, const AvgAxis<
     }
 }
 
+/// True when the windows tile every plane exactly: kernel = stride, no padding, sizes divisible by
+/// the kernel (LeNet's 2×2/2). Every input cell then lies in one window and every divisor is
+/// \f$K_h K_w\f$, so all planes can be treated as one run of columns: output column m of the whole
+/// tensor averages input columns \f$m K_w \ldots m K_w + K_w - 1\f$ (planes are consecutive and W
+/// is a multiple of \f$K_w\f$). No per-plane or per-window bookkeeping is left.
+bool tiles_exactly(const PoolGeometry& g) {
+    return g.kernel.rows == g.stride.rows && g.kernel.cols == g.stride.cols && g.padding.rows == 0 &&
+           g.padding.cols == 0 && g.input.h % g.kernel.rows == 0 && g.input.w % g.kernel.cols == 0 &&
+           g.output.h == g.input.h / g.kernel.rows && g.output.w == g.input.w / g.kernel.cols;
+}
+
+/// Output columns handled per thread task (a column is H_out values).
+constexpr std::ptrdiff_t tiled_chunk = 64;
+
+/// out[i] = scale · Σ_{b < K_h} s[i·K_h + b]; `Rows` is K_h when known at compile time (2: the loop
+/// vectorizes), 0 otherwise.
+template <std::size_t Rows, class T>
+void sum_row_windows(const T* s, std::size_t kh, std::size_t out_h, T scale, T* out) {
+    const std::size_t k = Rows != 0 ? Rows : kh;
+    for (std::size_t i = 0; i < out_h; ++i) {
+        T sum = s[i * k];
+        for (std::size_t b = 1; b < k; ++b) sum += s[i * k + b];
+        out[i] = sum * scale;
+    }
+}
+
+/// first[i·K_h + b] = scale · δ[i] for b < K_h (the transpose of sum_row_windows).
+template <std::size_t Rows, class T>
+void spread_row_windows(const T* delta, std::size_t kh, std::size_t out_h, T scale, T* first) {
+    const std::size_t k = Rows != 0 ? Rows : kh;
+    for (std::size_t i = 0; i < out_h; ++i) {
+        const T share = delta[i] * scale;
+        for (std::size_t b = 0; b < k; ++b) first[i * k + b] = share;
+    }
+}
+
+/// Average pooling on exactly tiling windows (tiles_exactly): column sums of each window's K_w
+/// input columns, then sums of K_h consecutive rows, times \f$1/(K_h K_w)\f$.
+template <class T>
+void avg_pool_tiled(const T* x, const PoolGeometry& g, T* y) {
+    const std::size_t kh = g.kernel.rows, kw = g.kernel.cols, h = g.input.h, out_h = g.output.h;
+    const std::ptrdiff_t columns = std::ptrdiff_t(g.output.n * g.output.c * g.output.w);
+    const T scale = T(1) / T(kh * kw);
+#pragma omp parallel if (columns * std::ptrdiff_t(h * kw) >= (std::ptrdiff_t(1) << 15))
+    {
+        std::vector<T> s(h);
+#pragma omp for schedule(static, tiled_chunk)
+        for (std::ptrdiff_t m = 0; m < columns; ++m) {
+            const T* first = x + std::size_t(m) * kw * h;
+            std::copy(first, first + h, s.begin());
+            for (std::size_t a = 1; a < kw; ++a)
+                for (std::size_t r = 0; r < h; ++r) s[r] += first[a * h + r];
+            T* out = y + std::size_t(m) * out_h;
+            if (kh == 2)
+                sum_row_windows<2>(s.data(), kh, out_h, scale, out);
+            else
+                sum_row_windows<0>(s.data(), kh, out_h, scale, out);
+        }
+    }
+}
+
+/// Backward of avg_pool_tiled: every input cell of window (i, m) receives \f$\delta_{i,m}/(K_h K_w)\f$.
+template <class T>
+void avg_pool_tiled_backward(const T* dy, const PoolGeometry& g, T* dx) {
+    const std::size_t kh = g.kernel.rows, kw = g.kernel.cols, h = g.input.h, out_h = g.output.h;
+    const std::ptrdiff_t columns = std::ptrdiff_t(g.output.n * g.output.c * g.output.w);
+    const T scale = T(1) / T(kh * kw);
+#pragma omp parallel for schedule(static, tiled_chunk) if (columns * std::ptrdiff_t(h * kw) >= (std::ptrdiff_t(1) << 15))
+    for (std::ptrdiff_t m = 0; m < columns; ++m) {
+        const T* delta = dy + std::size_t(m) * out_h;
+        T* first = dx + std::size_t(m) * kw * h;
+        if (kh == 2)
+            spread_row_windows<2>(delta, kh, out_h, scale, first);
+        else
+            spread_row_windows<0>(delta, kh, out_h, scale, first);
+        for (std::size_t a = 1; a < kw; ++a) std::copy(first, first + h, first + a * h);
+    }
+}
+
 /// The geometry a kernel works on: a 1×L → 1×L_out pooling is run as L×1 → L_out×1.
 PoolGeometry kernel_geometry(const PoolGeometry& g) { return detail::single_row(g) ? detail::as_column(g) : g; }
 
 template <class T>
 Tensor4<T> avg_pool(std::string_view op, const Tensor4<T>& x, const Pool2dOptions& options) {
     const PoolGeometry given = resolve_avg_pool2d(op, x.shape(), options);
+    Tensor4<T> y(given.output, uninitialized);  // every value written below
+    if (tiles_exactly(given)) {
+        avg_pool_tiled(x.data(), given, y.data());
+        return y;
+    }
     const PoolGeometry g = kernel_geometry(given);
     const AvgAxis<T> rows(g.input.h, g.output.h, g.kernel.rows, g.stride.rows, g.padding.rows, g.count_include_pad);
     const AvgAxis<T> cols(g.input.w, g.output.w, g.kernel.cols, g.stride.cols, g.padding.cols, g.count_include_pad);
     const OutputSpan interior_rows = detail::interior_span(g.output.h, g.input.h, g.kernel.rows, g.stride.rows, g.padding.rows, 1);
-    Tensor4<T> y(given.output, uninitialized);  // every value written below
     const std::size_t planes = g.input.n * g.input.c, in_plane = g.input.h * g.input.w, out_plane = g.output.h * g.output.w;
 // Planes in chunks of 4 taken on demand: a core that is busy elsewhere does not hold up the other.
 #pragma omp parallel if (detail::worth_threads(planes, x.size()))
@@ -186,6 +271,11 @@ Tensor4<T> avg_pool2d_backward(const Tensor4<T>& dy, const Shape4& input_shape, 
     constexpr std::string_view op = "avg_pool2d_backward";
     const PoolGeometry given = resolve_avg_pool2d(op, input_shape, options);
     check_pool_upstream_gradient(op, dy.shape(), given);
+    if (tiles_exactly(given)) {
+        Tensor4<T> dx(input_shape, uninitialized);  // every cell lies in one window: all written
+        avg_pool_tiled_backward(dy.data(), given, dx.data());
+        return dx;
+    }
     const PoolGeometry g = kernel_geometry(given);
     const AvgAxis<T> rows(g.input.h, g.output.h, g.kernel.rows, g.stride.rows, g.padding.rows, g.count_include_pad);
     const AvgAxis<T> cols(g.input.w, g.output.w, g.kernel.cols, g.stride.cols, g.padding.cols, g.count_include_pad);

@@ -238,16 +238,21 @@ Tensor4<float> Elementwise::backward(const Tensor4<float>& dy, Implementation im
     Tensor4<float> dx(dy.shape(), uninitialized);
     float* out = dx.data();
     const std::size_t n = dy.size();
+    const bool threaded = n >= (std::size_t(1) << 16);  // large tensors over the cores
     if (function_ == Function::dropout) {
+#pragma omp parallel for simd schedule(static) if (threaded)
         for (std::size_t i = 0; i < n; ++i) out[i] = d[i] * k[i];
     } else if (!kept_output_) {
         return reference(implementation) ? ref::activation_backward(kept_, dy, activation_of(function_))
                                          : activation_backward(kept_, dy, activation_of(function_));
     } else if (function_ == Function::relu) {  // z > 0 exactly where y > 0
+#pragma omp parallel for simd schedule(static) if (threaded)
         for (std::size_t i = 0; i < n; ++i) out[i] = k[i] > 0.0f ? d[i] : 0.0f;
     } else if (function_ == Function::sigmoid) {  // σ'(z) = σ(z)(1 − σ(z)) = y(1 − y)
+#pragma omp parallel for simd schedule(static) if (threaded)
         for (std::size_t i = 0; i < n; ++i) out[i] = k[i] * (1.0f - k[i]) * d[i];
     } else {  // tanh'(z) = 1 − tanh²(z) = 1 − y²
+#pragma omp parallel for simd schedule(static) if (threaded)
         for (std::size_t i = 0; i < n; ++i) out[i] = (1.0f - k[i] * k[i]) * d[i];
     }
     return dx;

@@ -125,19 +125,17 @@ void BatchNorm2d::initialize_parameters(Random&) {
 }
 
 Tensor4<float> Elementwise::forward(const Tensor4<float>& x, Implementation implementation) const {
-    Tensor4<float> y = x;
-    if (function_ == Function::dropout || function_ == Function::identity) return y;  // dropout: identity at inference
-    if (reference(implementation)) {
-        float* v = y.data();
-        for (std::size_t i = 0; i < y.size(); ++i)
-            v[i] = function_ == Function::relu      ? ref::relu(v[i])
-                   : function_ == Function::sigmoid ? ref::sigmoid(v[i])
-                                                    : ref::tanh_formula(v[i]);
-    } else {
-        apply_activation(y, function_ == Function::relu      ? Activation::relu
+    if (function_ == Function::dropout || function_ == Function::identity) return x;  // dropout: identity at inference
+    if (!reference(implementation))
+        return activated(x, function_ == Function::relu      ? Activation::relu
                             : function_ == Function::sigmoid ? Activation::sigmoid
                                                              : Activation::tanh);
-    }
+    Tensor4<float> y = x;
+    float* v = y.data();
+    for (std::size_t i = 0; i < y.size(); ++i)
+        v[i] = function_ == Function::relu      ? ref::relu(v[i])
+               : function_ == Function::sigmoid ? ref::sigmoid(v[i])
+                                                : ref::tanh_formula(v[i]);
     return y;
 }
 

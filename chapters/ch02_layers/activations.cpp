@@ -1,11 +1,13 @@
 #include "chapters/ch02_layers/activations.hpp"
 
+#include "chapters/ch00_foundation/cpu_clones.hpp"
 #include "chapters/ch00_foundation/errors.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <omp.h>
 #include <type_traits>
 
 namespace cnnlab {
@@ -42,12 +44,22 @@ inline float vector_exp(float x) {
 /// thread's start costs more than its share).
 constexpr std::size_t threaded_elements = std::size_t(1) << 16;
 
+/// σ over one thread's share of the values (the vector loop, compiled per CPU level).
+CNNLAB_CPU_CLONES void sigmoid_span(const float* in, float* out, std::size_t n) {
+#pragma omp simd
+    for (std::size_t i = 0; i < n; ++i) out[i] = 1.0f / (1.0f + vector_exp(-in[i]));
+}
+
 /// σ(z) over n values, from `in` to `out` (which may be the same); vector_exp for float, std::exp for double.
 template <class T>
 void sigmoid_values(const T* in, T* out, std::size_t n) {
     if constexpr (std::is_same_v<T, float>) {
-#pragma omp parallel for simd schedule(static) if (n >= threaded_elements)
-        for (std::size_t i = 0; i < n; ++i) out[i] = 1.0f / (1.0f + vector_exp(-in[i]));
+#pragma omp parallel if (n >= threaded_elements)
+        {
+            const std::size_t t = std::size_t(omp_get_thread_num()), team = std::size_t(omp_get_num_threads());
+            const std::size_t first = n * t / team, last = n * (t + 1) / team;
+            sigmoid_span(in + first, out + first, last - first);
+        }
     } else {
 #pragma omp parallel for schedule(static) if (n >= threaded_elements)
         for (std::size_t i = 0; i < n; ++i) out[i] = T(1) / (T(1) + std::exp(-in[i]));

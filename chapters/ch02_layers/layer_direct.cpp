@@ -6,6 +6,7 @@
 // are broadcast. No im2col matrix is written, which is what costs im2col + GEMM most on layers
 // with few channels (LeNet's conv1 has one input and six output channels: its GEMM is 784×25×6 per
 // sample and the im2col copy as expensive as the products).
+#include "chapters/ch00_foundation/cpu_clones.hpp"
 #include "chapters/ch02_layers/direct_layout.hpp"
 #include "chapters/ch02_layers/layer_paths.hpp"
 
@@ -20,7 +21,7 @@ constexpr std::size_t direct_block = 128 / sizeof(T);
 
 /// Output channels [first, first + Channels) of one sample on the grid: out[c][q] = Σ_t w[c][t] · in[q + offset_t].
 template <class T, std::size_t Channels>
-void direct_channels(const T* padded, const T* weight, const DirectGrid& d, std::size_t first, T* out) {
+CNNLAB_CPU_CLONES void direct_channels(const T* padded, const T* weight, const DirectGrid& d, std::size_t first, T* out) {
     constexpr std::size_t block = direct_block<T>;
     const std::size_t taps = d.tap_offsets.size();
     const T* w = weight + first * taps;

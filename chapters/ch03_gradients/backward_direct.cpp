@@ -7,6 +7,7 @@
 // dot product of two contiguous runs. Blocks of 4 channels × 4 taps keep 16 vector sums in
 // registers: each step loads 4 δ vectors and 4 input vectors for 16 FMAs. Samples are spread over
 // the threads, each adding into its own vector sums per weight (no atomics), added up at the end.
+#include "chapters/ch00_foundation/cpu_clones.hpp"
 #include "chapters/ch02_layers/direct_layout.hpp"
 #include "chapters/ch03_gradients/backward.hpp"
 
@@ -71,7 +72,7 @@ struct Chunk {
 /// [first, first + Channels), t in [tap, tap + Taps): per step Channels + Taps vector loads feed
 /// Channels × Taps FMAs.
 template <class T, std::size_t Channels, std::size_t Taps>
-void dot_block(const Chunk<T>& chunk, const DirectGrid& d, std::size_t first, std::size_t tap, T* sums) {
+CNNLAB_CPU_CLONES void dot_block(const Chunk<T>& chunk, const DirectGrid& d, std::size_t first, std::size_t tap, T* sums) {
     constexpr std::size_t v = lanes<T>;
     Vector<T> sum[Channels][Taps];
     for (std::size_t c = 0; c < Channels; ++c)

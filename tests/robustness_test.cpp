@@ -1,0 +1,168 @@
+// Robustness: the optimized ops are reentrant (several threads calling them at once get the
+// reference's answers), and a checkpoint save killed part-way leaves the previous checkpoint loadable.
+#define BOOST_TEST_MODULE robustness
+#include <boost/test/unit_test.hpp>
+
+#include "chapters/ch02_layers/layer.hpp"
+#include "chapters/ch03_gradients/backward.hpp"
+#include "chapters/ch04_pooling/pooling.hpp"
+#include "chapters/ch07_networks/checkpoint.hpp"
+#include "chapters/ch07_networks/nets.hpp"
+#include "chapters/ch07_networks/network.hpp"
+#include "chapters/ch07_networks/training.hpp"
+#include "reference/gradients.hpp"
+#include "reference/layers.hpp"
+#include "reference/pooling.hpp"
+#include "tests/random_layer_cases.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <filesystem>
+#include <random>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using cnnlab::LayerAlgorithm;
+using cnnlab::Tensor4;
+using cnnlab::testing::LayerProblem;
+
+double max_difference(const Tensor4<double>& a, const Tensor4<double>& b) {
+    if (a.shape() != b.shape()) return INFINITY;
+    double worst = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::abs(a.data()[i] - b.data()[i]));
+    return worst;
+}
+
+/// What one problem must give, computed by the references before any thread starts.
+struct Expected {
+    LayerProblem problem;
+    Tensor4<double> y, dx, dw, pooled;
+    cnnlab::Pool2dOptions pool;
+};
+
+Expected expected_of(std::size_t index) {
+    Expected e;
+    e.problem = cnnlab::testing::random_layer_problem(index);
+    const LayerProblem& p = e.problem;
+    const Tensor4<double> x = p.x<double>(), w = p.w<double>();
+    e.y = cnnlab::ref::conv2d_layer(x, w, p.b<double>(), p.options);
+    const Tensor4<double> dy = LayerProblem::fill<double>(e.y.shape(), p.seed + 5);
+    e.dx = cnnlab::ref::conv2d_layer_backward_input(w, dy, p.input, p.options);
+    e.dw = cnnlab::ref::conv2d_layer_backward_weight(x, dy, p.weight, p.options);
+    e.pool.kernel = {std::min<std::size_t>(2, p.input.h), std::min<std::size_t>(2, p.input.w)};
+    e.pooled = cnnlab::ref::max_pool2d(x, e.pool);
+    return e;
+}
+
+/// Runs every optimized path of one problem and appends a line per wrong answer to `errors`.
+void check_problem(const Expected& e, std::vector<std::string>& errors) {
+    const LayerProblem& p = e.problem;
+    const Tensor4<double> x = p.x<double>(), w = p.w<double>();
+    const Tensor4<double> dy = LayerProblem::fill<double>(e.y.shape(), p.seed + 5);
+    const cnnlab::LayerGeometry g = cnnlab::resolve_conv2d_layer("test", p.input, p.weight, 0, p.options);
+    auto expect = [&](const Tensor4<double>& got, const Tensor4<double>& want, const std::string& what) {
+        const double d = max_difference(got, want);
+        if (!(d <= 1e-11)) {
+            std::ostringstream line;
+            line << what << " of " << p << ": max |difference| " << d;
+            errors.push_back(line.str());
+        }
+    };
+    for (LayerAlgorithm a : {LayerAlgorithm::automatic, LayerAlgorithm::im2col_gemm, LayerAlgorithm::gemm_1x1,
+                             LayerAlgorithm::winograd_f2x2_3x3, LayerAlgorithm::winograd_f4x4_3x3,
+                             LayerAlgorithm::depthwise_direct, LayerAlgorithm::direct}) {
+        if (!cnnlab::layer_algorithm_applies(a, g)) continue;
+        // Winograd's transforms round differently: its own tests hold it to a looser bound.
+        const bool winograd = a == LayerAlgorithm::winograd_f2x2_3x3 || a == LayerAlgorithm::winograd_f4x4_3x3;
+        const Tensor4<double> y = cnnlab::conv2d_layer(x, w, p.b<double>(), p.options, a);
+        if (winograd) {
+            if (!(max_difference(y, e.y) <= 1e-9)) errors.push_back("winograd forward of " + std::to_string(p.seed));
+        } else {
+            expect(y, e.y, "forward by " + std::string(cnnlab::layer_algorithm_name(a)));
+        }
+    }
+    expect(cnnlab::conv2d_layer_backward_input(w, dy, p.input, p.options), e.dx, "input gradient");
+    const Tensor4<double> dw = cnnlab::conv2d_layer_backward_weight(x, dy, p.weight, p.options);
+    if (!(max_difference(dw, e.dw) <= 1e-9)) errors.push_back("weight gradient of seed " + std::to_string(p.seed));
+    expect(cnnlab::max_pool2d(x, e.pool), e.pooled, "max pooling");
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(optimized_ops_are_reentrant) {
+    // 48 problems (every kind of random_layer_problem), 4 threads, each going through all of them
+    // three times in its own order, so that different problems and paths run at the same moment.
+    std::vector<Expected> expected;
+    for (std::size_t i = 0; i < 48; ++i) expected.push_back(expected_of(i));
+    constexpr int threads = 4;
+    std::vector<std::vector<std::string>> errors(threads);  // Boost.Test's checks are not thread-safe
+    std::vector<std::thread> team;
+    for (int t = 0; t < threads; ++t)
+        team.emplace_back([&, t] {
+            std::vector<std::size_t> order(expected.size());
+            for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+            std::mt19937 random(unsigned(t + 1));
+            for (int pass = 0; pass < 3; ++pass) {
+                std::shuffle(order.begin(), order.end(), random);
+                for (std::size_t i : order) check_problem(expected[i], errors[std::size_t(t)]);
+            }
+        });
+    for (std::thread& member : team) member.join();
+    std::size_t wrong = 0;
+    for (const auto& list : errors)
+        for (const std::string& line : list) {
+            if (wrong++ < 10) BOOST_TEST_MESSAGE(line);
+        }
+    BOOST_TEST(wrong == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(killed_checkpoint_save_leaves_a_loadable_checkpoint) {
+    // Version A on disk; then a child process saves version B (one more epoch of history) over it
+    // again and again and is killed (SIGKILL: no handler, no cleanup) at a random moment. After every
+    // kill the checkpoint must load, and be A or B whole: the save writes NAME.tmp and renames it.
+    cnnlab::TrainingOptions options;
+    options.optimizer = cnnlab::OptimizerKind::adam;
+    auto net = cnnlab::make_net("resnet18_mini", 10);  // 701,178 parameters: a save takes milliseconds
+    cnnlab::initialize(*net, 1);
+    cnnlab::TrainingRun run(options);
+    const cnnlab::Checkpoint a = cnnlab::make_checkpoint("resnet18_mini", {1, 28, 28}, 10, *net, run);
+    run.history.push_back({});
+    const cnnlab::Checkpoint b = cnnlab::make_checkpoint("resnet18_mini", {1, 28, 28}, 10, *net, run);
+
+    const fs::path directory = fs::temp_directory_path() / ("cnnlab_robustness_" + std::to_string(::getpid()));
+    fs::create_directories(directory);
+    const fs::path file = directory / "net.ckpt";
+    cnnlab::save_checkpoint(file, a);
+
+    std::mt19937 random(7);
+    std::uniform_int_distribution<int> delay_us(0, 40000);
+    int interrupted = 0, loaded_a = 0, loaded_b = 0;
+    for (int round = 0; round < 24; ++round) {
+        const pid_t child = ::fork();
+        BOOST_TEST_REQUIRE(child >= 0);
+        if (child == 0) {
+            for (;;) cnnlab::save_checkpoint(file, b);  // until killed
+        }
+        std::this_thread::sleep_for(std::chrono::microseconds(delay_us(random)));
+        ::kill(child, SIGKILL);
+        int status = 0;
+        ::waitpid(child, &status, 0);
+        if (fs::exists(directory / "net.ckpt.tmp")) ++interrupted;  // killed while writing the temporary
+        const cnnlab::Checkpoint loaded = cnnlab::load_checkpoint(file);  // throws if the file were torn
+        (loaded.history.size() == 0 ? loaded_a : loaded_b) += 1;
+        BOOST_TEST(loaded.tensors.size() == a.tensors.size());
+    }
+    BOOST_TEST_MESSAGE("kills during a write: " << interrupted << " of 24; loaded A " << loaded_a << ", B " << loaded_b);
+    BOOST_TEST(interrupted >= 1);  // the test did interrupt saves, not only idle moments
+    std::error_code ignored;
+    fs::remove_all(directory, ignored);
+}

@@ -11,6 +11,7 @@
 // fewer input rows (full width, all channels, same kernel, stride and padding). GFLOP/s is what
 // is compared, not time; the reduced problem is in the reference's label.
 #include "bench/bench_support.hpp"
+#include "bench/layer_shapes.hpp"
 #include "chapters/ch02_layers/layer.hpp"
 #include "reference/layers.hpp"
 
@@ -21,45 +22,10 @@
 namespace {
 
 using cnnlab::LayerAlgorithm;
-
-/// One layer of the notes: square input and kernel, symmetric padding.
-struct LayerShape {
-    const char* group;                 ///< benchmark group name
-    std::size_t n, c_in, c_out;        ///< batch, input and output channels
-    std::size_t size, kernel;          ///< input H = W, kernel K_h = K_w
-    std::size_t stride, pad, groups;   ///< stride, padding on every side, groups
-    std::size_t reference_n, reference_rows;  ///< the reference's reduced batch and input height
-};
-
-// clang-format off
-const LayerShape shapes[] = {
-    // group                   N    C_in C_out  H×W  K  s  p  g     ref N, ref rows
-    {"ch02-ex5-4",             1,   256, 256,   100, 3, 1, 1, 1,    1, 8},    // nndl ex 5-4: 11.8 GFLOP
-    {"ch02-ex5-4-reduce1x1",   1,   256,  64,   100, 1, 1, 0, 1,    1, 25},   // bottleneck, step 1
-    {"ch02-ex5-4-expand3x3",   1,    64, 256,   100, 3, 1, 1, 1,    1, 25},   // bottleneck, step 2
-    {"ch02-lenet-conv1",       256,   1,   6,    28, 5, 1, 2, 1,    32, 28},
-    {"ch02-lenet-conv2",       256,   6,  16,    14, 5, 1, 0, 1,    32, 14},
-    {"ch02-vgg-conv3-n1",      1,   256, 256,    56, 3, 1, 1, 1,    1, 8},
-    {"ch02-vgg-conv3-n8",      8,   256, 256,    56, 3, 1, 1, 1,    1, 8},
-    {"ch02-alexnet-conv1",     8,     3,  64,   224, 11, 4, 2, 1,   1, 224},
-    {"ch02-resnet-1x1",        8,   256,  64,    56, 1, 1, 0, 1,    1, 56},
-    {"ch02-depthwise-3x3",     8,   256, 256,    56, 3, 1, 1, 256,  1, 56},
-};
-// clang-format on
-
-cnnlab::Conv2dOptions options_of(const LayerShape& s) {
-    cnnlab::Conv2dOptions o;
-    o.padding = cnnlab::Sides2::symmetric(s.pad, s.pad);
-    o.stride = {s.stride, s.stride};
-    o.groups = s.groups;
-    return o;
-}
-
-/// The layer's geometry for a batch of `n` samples with `rows` input rows.
-cnnlab::LayerGeometry geometry_of(const LayerShape& s, std::size_t n, std::size_t rows) {
-    return cnnlab::resolve_conv2d_layer("ch02_bench", {n, s.c_in, rows, s.size},
-                                        {s.c_out, s.c_in / s.groups, s.kernel, s.kernel}, s.c_out, options_of(s));
-}
+using cnnlab::bench::geometry_of;
+using cnnlab::bench::LayerShape;
+using cnnlab::bench::layer_shapes;
+using cnnlab::bench::options_of;
 
 /// Random input, weights and bias (uniform in [-1, 1], fixed seed) for a batch of `n` samples
 /// with `rows` input rows.
@@ -110,7 +76,7 @@ void register_all() {
                                          LayerAlgorithm::winograd_f2x2_3x3, LayerAlgorithm::winograd_f4x4_3x3,
                                          LayerAlgorithm::depthwise_direct,  LayerAlgorithm::direct,
                                          LayerAlgorithm::automatic};
-    for (const LayerShape& s : shapes) {
+    for (const LayerShape& s : layer_shapes) {
         const std::string group = s.group;
         benchmark::RegisterBenchmark((group + "/reference").c_str(), reference, s)->UseRealTime()->Unit(benchmark::kMillisecond);
         const cnnlab::LayerGeometry g = geometry_of(s, s.n, s.size);

@@ -7,7 +7,7 @@
 //   input/automatic/T, input/gemm_col2im/T,
 //   input/rotated_forward/T                           conv2d_layer_backward_input, each BackwardInputAlgorithm
 //   weight/automatic/T, weight/im2col_gemm/T,
-//   weight/winograd_f4x4_3x3/T                        conv2d_layer_backward_weight, each BackwardWeightAlgorithm
+//   weight/winograd_f4x4_3x3/T, weight/direct/T       conv2d_layer_backward_weight, each BackwardWeightAlgorithm
 //   reference/input, reference/weight                 ref::conv2d_layer_backward_input/_weight (one thread)
 //
 // with T = 1 and 2 threads (both pools, bench::ThreadCount). Every benchmark counts the forward's
@@ -178,9 +178,13 @@ void register_all() {
                 (group + "input/" + std::string(cnnlab::backward_input_algorithm_name(a))).c_str(), backward_input, s, a));
         }
         for (BackwardWeightAlgorithm a : {BackwardWeightAlgorithm::automatic, BackwardWeightAlgorithm::im2col_gemm,
-                                          BackwardWeightAlgorithm::winograd_f4x4_3x3}) {
+                                          BackwardWeightAlgorithm::winograd_f4x4_3x3, BackwardWeightAlgorithm::direct}) {
             if (a == BackwardWeightAlgorithm::winograd_f4x4_3x3 &&
                 !cnnlab::layer_algorithm_applies(LayerAlgorithm::winograd_f4x4_3x3, g))
+                continue;
+            // The direct weight path only where the forward takes direct (few channels): on ex 5-4's
+            // 256-channel layers its per-thread sums alone would be 38 MB.
+            if (a == BackwardWeightAlgorithm::direct && cnnlab::choose_layer_algorithm<float>(g) != LayerAlgorithm::direct)
                 continue;
             both_thread_counts(benchmark::RegisterBenchmark(
                 (group + "weight/" + std::string(cnnlab::backward_weight_algorithm_name(a))).c_str(), backward_weight, s, a));

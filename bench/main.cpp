@@ -124,6 +124,19 @@ std::string reference_key(const Row& r) {
     return r.group + "/" + first_part(r.path);
 }
 
+/// The oneDNN rows a row is compared with: same group, same pass (the first part of a path with
+/// three parts, "input/automatic/1"; none for "automatic/1") and same thread count.
+std::string onednn_key(const Row& r, int threads) {
+    const bool has_pass = std::count(r.path.begin(), r.path.end(), '/') >= 2;
+    return r.group + "/" + (has_pass ? first_part(r.path) : std::string()) + "/" + std::to_string(threads);
+}
+
+/// A oneDNN primitive-only row (bench/onednn_bench.cpp): "onednn-direct/1", "input/onednn-winograd/2";
+/// not the "+reorders" rows, which include layout conversions.
+bool is_onednn_primitive(const Row& r) {
+    return r.path.find("onednn") != std::string::npos && r.path.find("+reorders") == std::string::npos;
+}
+
 /// The forward a row's time is compared with: the group's "forward/automatic" at the same thread count.
 std::string forward_key(const std::string& group, int threads) { return group + "/" + std::to_string(threads); }
 
@@ -143,7 +156,10 @@ void print_summary(std::vector<Row> rows) {
     std::map<int, double> copy;     // threads → GB/s of the copy-bandwidth ceiling
     std::map<std::string, double> reference;  // reference_key → GFLOP/s
     std::map<std::string, double> forward;    // forward_key → GFLOP/s
+    std::map<std::string, double> onednn;     // onednn_key → the best oneDNN primitive's GFLOP/s
     for (const Row& r : rows) {
+        if (is_onednn_primitive(r) && r.threads > 0)
+            onednn[onednn_key(r, r.threads)] = std::max(onednn[onednn_key(r, r.threads)], r.gflops);
         if (r.group == "sgemm-ceiling") ceiling[r.threads] = r.gflops;
         if (r.group == "copy-ceiling") copy[r.threads] = r.gflops;
         if (r.path.rfind("reference", 0) == 0) reference[reference_key(r)] = r.gflops;
@@ -155,14 +171,16 @@ void print_summary(std::vector<Row> rows) {
                 "written: pooling), × the naive reference (single-threaded; of the same pass: input/* against\n"
                 "reference/input), and fractions of the sgemm ceiling and of the FMA peak (GFLOP/s rows) or of the\n"
                 "copy bandwidth (GB/s rows) at the row's thread count. t / fwd: the row's time over that of the\n"
-                "group's forward/automatic at the same thread count (a backward pass counts the forward's FLOPs)\n");
+                "group's forward/automatic at the same thread count (a backward pass counts the forward's FLOPs).\n"
+                "× oneDNN: the row's rate over the best oneDNN primitive's (direct or Winograd, layouts excluded) of\n"
+                "the same group, pass and thread count — above 1, faster than oneDNN (built with libdnnl-dev only)\n");
     std::printf("  (best of the repetitions when --benchmark_repetitions is given)\n");
     std::printf("  OpenBLAS core: %s\n", cnnlab::blas_core_name().c_str());
     for (const auto& [threads, g] : ceiling) std::printf("  sgemm ceiling, %d thread(s): %.1f GFLOP/s\n", threads, g);
     for (const auto& [threads, b] : copy) std::printf("  copy bandwidth, %d thread(s): %.1f GB/s\n", threads, b);
     std::printf("  FP32 FMA peak (nominal, bench_support.hpp): %.0f GFLOP/s per core\n", cnnlab::bench::fma_peak_gflops_per_core);
-    std::printf("  %-26s %-28s %7s %10s %-7s %10s %8s %10s %10s %10s\n", "group", "path", "threads", "rate", "unit",
-                "× naive", "t / fwd", "of sgemm", "of peak", "of copy");
+    std::printf("  %-26s %-28s %7s %10s %-7s %10s %8s %10s %10s %10s %9s\n", "group", "path", "threads", "rate", "unit",
+                "× naive", "t / fwd", "of sgemm", "of peak", "of copy", "× oneDNN");
     for (const Row& r : rows) {
         if (r.group == "sgemm-ceiling" || r.group == "copy-ceiling") continue;
         const int threads = r.threads > 0 ? r.threads : default_threads;
@@ -179,11 +197,13 @@ void print_summary(std::vector<Row> rows) {
         const double sgemm = !r.bandwidth && ceiling.count(threads) ? ceiling[threads] : 0;
         const double peak = r.bandwidth ? 0 : threads * cnnlab::bench::fma_peak_gflops_per_core;
         const double bandwidth = r.bandwidth && copy.count(threads) ? copy[threads] : 0;
-        std::printf("  %-26s %-28s %7s %10.2f %-7s %10s %8s %10s %10s %10s\n", r.group.c_str(), r.path.c_str(),
+        const std::string versus = onednn_key(r, threads);
+        const double onednn_gflops = !naive_row && onednn.count(versus) ? onednn[versus] : 0;
+        std::printf("  %-26s %-28s %7s %10.2f %-7s %10s %8s %10s %10s %10s %9s\n", r.group.c_str(), r.path.c_str(),
                     shown.c_str(), r.gflops, unit_of(r), ratio(r.gflops, naive, "%.1f").c_str(),
                     forward_gflops > 0 ? ratio(forward_gflops, r.gflops, "%.2f").c_str() : "-",
                     ratio(100 * r.gflops, sgemm, "%.1f%%").c_str(), ratio(100 * r.gflops, peak, "%.1f%%").c_str(),
-                    ratio(100 * r.gflops, bandwidth, "%.1f%%").c_str());
+                    ratio(100 * r.gflops, bandwidth, "%.1f%%").c_str(), ratio(r.gflops, onednn_gflops, "%.2f").c_str());
     }
     std::printf("  (n): the benchmark sets no thread count; OpenMP's default n is assumed. -: not measured in this run\n"
                 "  (t / fwd: the group has no forward/automatic, or the row is a naive reference), or not this row's unit.\n");

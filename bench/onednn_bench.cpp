@@ -1,0 +1,140 @@
+// oneDNN on Chapter 2's layer shapes (bench/layer_shapes.hpp), in the same run as cnnlab's paths:
+// built only when Debian's libdnnl-dev is installed (CMake finds the `dnnl` package). Each shape's
+// group gets, at 1 and 2 threads (oneDNN runs on OpenMP, as cnnlab's direct paths):
+//
+//   onednn-direct/T      oneDNN's direct convolution, primitive only: tensors already in the blocked
+//                        layouts it chose (format_tag::any), the weights reordered once outside the loop
+//   onednn-winograd/T    the same with algorithm::convolution_winograd, where oneDNN implements it
+//   onednn-direct+reorders/T  the direct primitive with the input reordered from, and the output to,
+//                        cnnlab's plain layout on every call (a layer fed plain tensors pays this)
+//
+// cnnlab's planes are column-major, so its plain layout is NCWH in row-major terms: the user memory
+// is described by strides {C·H·W, H·W, 1, H} on dims {N, C, H, W} — the same bytes cnnlab reads.
+// The summary's "× oneDNN" column divides a row's rate by the best oneDNN primitive rate (direct
+// or Winograd) of its group at the same thread count: above 1, cnnlab is faster.
+#include "bench/bench_support.hpp"
+#include "bench/layer_shapes.hpp"
+
+#include <dnnl.hpp>
+
+#include <exception>
+#include <random>
+#include <string>
+
+namespace {
+
+using cnnlab::bench::LayerShape;
+using dnnl::memory;
+
+dnnl::engine& cpu_engine() {
+    static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+    return engine;
+}
+
+/// A oneDNN forward convolution of one shape with its memories, ready to execute.
+struct OneDnnLayer {
+    dnnl::convolution_forward::primitive_desc descriptor;
+    dnnl::convolution_forward convolution;
+    memory src, weights, bias, dst;           // in the layouts the primitive chose
+    memory plain_src, plain_dst;              // cnnlab's layout (column-major planes)
+    dnnl::reorder to_blocked, to_plain;       // plain → chosen input layout, chosen output → plain
+
+    OneDnnLayer(const LayerShape& s, dnnl::algorithm algorithm) {
+        const cnnlab::LayerGeometry g = cnnlab::bench::geometry_of(s, s.n, s.size);
+        const auto dims = [](const cnnlab::Shape4& t) {
+            return memory::dims{memory::dim(t.n), memory::dim(t.c), memory::dim(t.h), memory::dim(t.w)};
+        };
+        const auto plain = [&](const cnnlab::Shape4& t) {
+            const memory::dim c = memory::dim(t.c), h = memory::dim(t.h), w = memory::dim(t.w);
+            return memory::desc(dims(t), memory::data_type::f32, memory::dims{c * h * w, h * w, 1, h});
+        };
+        const memory::dims weight_dims =
+            s.groups == 1 ? memory::dims{memory::dim(s.c_out), memory::dim(s.c_in), memory::dim(s.kernel), memory::dim(s.kernel)}
+                          : memory::dims{memory::dim(s.groups), memory::dim(s.c_out / s.groups), memory::dim(s.c_in / s.groups),
+                                         memory::dim(s.kernel), memory::dim(s.kernel)};
+        const memory::dim stride = memory::dim(s.stride), pad = memory::dim(s.pad);
+        // The right/bottom padding that gives cnnlab's output size (floor division drops the rest).
+        const memory::dim pad_after = memory::dim((g.output.h - 1) * s.stride + s.kernel) - memory::dim(s.size) - pad;
+        const auto any = memory::format_tag::any;
+        const memory::desc src_any(dims(g.input), memory::data_type::f32, any);
+        const memory::desc dst_any(dims(g.output), memory::data_type::f32, any);
+        const memory::desc weights_any(weight_dims, memory::data_type::f32, any);
+        const memory::desc bias_desc({memory::dim(s.c_out)}, memory::data_type::f32, memory::format_tag::x);
+        const dnnl::convolution_forward::desc operation(dnnl::prop_kind::forward_inference, algorithm, src_any,
+                                                        weights_any, bias_desc, dst_any, {stride, stride}, {pad, pad},
+                                                        {pad_after, pad_after});
+        descriptor = dnnl::convolution_forward::primitive_desc(operation, cpu_engine());  // throws if not implemented
+        convolution = dnnl::convolution_forward(descriptor);
+        src = memory(descriptor.src_desc(), cpu_engine());
+        weights = memory(descriptor.weights_desc(), cpu_engine());
+        bias = memory(bias_desc, cpu_engine());
+        dst = memory(descriptor.dst_desc(), cpu_engine());
+        plain_src = memory(plain(g.input), cpu_engine());
+        plain_dst = memory(plain(g.output), cpu_engine());
+        to_blocked = dnnl::reorder(plain_src, src);
+        to_plain = dnnl::reorder(dst, plain_dst);
+        fill(plain_src);
+        fill(weights);
+        fill(bias);
+        dnnl::stream stream(cpu_engine());
+        to_blocked.execute(stream, plain_src, src);
+        stream.wait();
+    }
+
+    static void fill(const memory& m) {
+        std::mt19937 random(7);
+        std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+        auto* values = static_cast<float*>(m.get_data_handle());
+        const std::size_t count = m.get_desc().get_size() / sizeof(float);
+        for (std::size_t i = 0; i < count; ++i) values[i] = uniform(random);
+    }
+
+    void run(dnnl::stream& stream, bool reorders) {
+        if (reorders) to_blocked.execute(stream, plain_src, src);
+        convolution.execute(stream, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_BIAS, bias}, {DNNL_ARG_DST, dst}});
+        if (reorders) to_plain.execute(stream, dst, plain_dst);
+        stream.wait();
+    }
+};
+
+void onednn_forward(benchmark::State& state, const LayerShape& s, dnnl::algorithm algorithm, bool reorders) {
+    const cnnlab::bench::ThreadCount threads(int(state.range(0)));
+    try {
+        OneDnnLayer layer(s, algorithm);
+        dnnl::stream stream(cpu_engine());
+        layer.run(stream, reorders);  // the first call creates oneDNN's scratch and JIT state
+        for (auto _ : state) layer.run(stream, reorders);
+        cnnlab::bench::set_flops(state, cnnlab::bench::geometry_of(s, s.n, s.size).flops());
+        state.SetLabel(layer.descriptor.impl_info_str());
+    } catch (const std::exception& error) {
+        state.SkipWithError(error.what());
+    }
+}
+
+/// True when oneDNN implements `algorithm` for the shape (Winograd: 3×3, stride 1, and its own limits).
+bool implemented(const LayerShape& s, dnnl::algorithm algorithm) {
+    try {
+        OneDnnLayer layer(s, algorithm);
+        return true;
+    } catch (const dnnl::error&) {
+        return false;
+    }
+}
+
+void register_all() {
+    for (const LayerShape& s : cnnlab::bench::layer_shapes) {
+        const std::string group = std::string(s.group) + "/";
+        const auto both = [](benchmark::internal::Benchmark* b) { b->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond); };
+        both(benchmark::RegisterBenchmark((group + "onednn-direct").c_str(), onednn_forward, s,
+                                          dnnl::algorithm::convolution_direct, false));
+        if (s.kernel == 3 && s.stride == 1 && s.groups == 1 && implemented(s, dnnl::algorithm::convolution_winograd))
+            both(benchmark::RegisterBenchmark((group + "onednn-winograd").c_str(), onednn_forward, s,
+                                              dnnl::algorithm::convolution_winograd, false));
+        both(benchmark::RegisterBenchmark((group + "onednn-direct+reorders").c_str(), onednn_forward, s,
+                                          dnnl::algorithm::convolution_direct, true));
+    }
+}
+
+const bool registered = (register_all(), true);
+
+}  // namespace

@@ -15,6 +15,8 @@
 #include "tests/check_close.hpp"
 #include "tests/random_layer_cases.hpp"
 
+#include <cmath>
+#include <limits>
 #include <set>
 #include <sstream>
 #include <string>
@@ -258,6 +260,30 @@ BOOST_AUTO_TEST_CASE(match_the_scalar_references) {
     BOOST_TEST(ref::leaky_relu(-2.0) == -0.02);
     BOOST_TEST(ref::sigmoid(0.0) == 0.5);
     BOOST_CHECK_THROW(parse_activation("softmax"), argument_error);
+}
+
+BOOST_AUTO_TEST_CASE(float_sigmoid_is_within_a_few_ulp_and_keeps_nan_and_infinities) {
+    // The float sigmoid runs its own vectorizable exp: against double precision, over z in [−100, 100]
+    // (saturation on both sides) on a tensor large enough to be split over the threads, out of place
+    // (activated) and in place (apply_activation) alike.
+    Tensor4<float> z({1, 1, 1000, 200}, uninitialized);
+    for (std::size_t i = 0; i < z.size(); ++i) z.data()[i] = -100.0f + 200.0f * float(i) / float(z.size());
+    z.data()[0] = std::numeric_limits<float>::quiet_NaN();
+    z.data()[1] = std::numeric_limits<float>::infinity();
+    z.data()[2] = -std::numeric_limits<float>::infinity();
+    const Tensor4<float> y = activated(z, Activation::sigmoid);
+    Tensor4<float> in_place = z;
+    apply_activation(in_place, Activation::sigmoid);
+    BOOST_TEST(std::isnan(y.data()[0]));
+    BOOST_TEST(y.data()[1] == 1.0f);
+    BOOST_TEST(y.data()[2] == 0.0f);
+    double worst = 0;
+    for (std::size_t i = 3; i < z.size(); ++i) {
+        const double expected = 1.0 / (1.0 + std::exp(-double(z.data()[i])));
+        if (expected > 1e-30) worst = std::max(worst, std::abs(y.data()[i] - expected) / expected);
+        BOOST_TEST_REQUIRE(y.data()[i] == in_place.data()[i]);
+    }
+    BOOST_TEST(worst < 4 * std::numeric_limits<float>::epsilon(), "worst relative error " << worst);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -280,6 +280,25 @@ BOOST_AUTO_TEST_CASE(average_pooling_matches_the_reference) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(exactly_tiling_windows_take_the_one_pass_path) {
+    // Kernel = stride, no padding, sizes divisible: average pooling's one-pass path over all columns
+    // (2×2 with its unrolled row sums, 3×3 and 2×3 with the general ones), forward and backward, on
+    // tensors large enough to be split over the threads, against the reference.
+    const std::pair<Shape4, Step2> cases[] = {{{2, 8, 48, 44}, {2, 2}}, {{2, 8, 48, 45}, {3, 3}}, {{2, 8, 48, 45}, {2, 3}},
+                                              {{1, 3, 6, 4}, {2, 2}}};
+    for (const auto& [input, kernel] : cases)
+        for (const int threads : {1, 2}) {
+            PoolProblem p = random_problem(3000 + input.w + kernel.cols, false, Fill::uniform);
+            p.input = input;
+            p.options = pool(kernel);
+            BOOST_TEST_CONTEXT(p << ", " << threads << " threads") {
+                const OmpThreads scope(threads);
+                expect_avg_matches<float>(p, float_tolerance);
+                expect_avg_matches<double>(p, double_tolerance);
+            }
+        }
+}
+
 BOOST_AUTO_TEST_CASE(one_thread_and_two_on_tensors_large_enough_to_split) {
     // 2×8×48×45 = 34560 elements: above the threshold where planes are spread over the cores.
     for (std::size_t index = 0; index < 12; ++index)

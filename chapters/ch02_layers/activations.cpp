@@ -18,9 +18,12 @@ namespace {
 /// element): \f$x = n \ln 2 + r\f$ with \f$|r| \le \ln 2 / 2\f$, \f$e^r\f$ by Cephes' degree-7
 /// polynomial, \f$2^n\f$ built in the exponent bits. Measured against double-precision exp on
 /// [−87.3, 88.7] in steps of 1e-4: relative error at most 1.4 ulp. Below −87.33 (where e^x is no
-/// longer a normal float) it returns e^−87.33, above 88.72 infinity; a NaN stays NaN.
+/// longer a normal float) it returns e^−87.33, above ln(FLT_MAX) = 88.7228 infinity; a NaN stays NaN.
 inline float vector_exp(float x) {
-    const float clamped = x < -87.33f ? -87.33f : x > 88.72f ? 88.72f : x;
+    constexpr float highest = 88.7228f;  // ln(FLT_MAX): e^x overflows above it
+    // Written so that a NaN fails both tests and is clamped to a number (converting NaN to an
+    // integer below would be undefined); the NaN itself is returned at the end.
+    const float clamped = x > -87.33f ? (x < highest ? x : highest) : -87.33f;
     // Round to nearest by adding and removing 1.5·2^23 (floor/nearbyint do not vectorize under
     // IEEE semantics): the sum's last place is 1, so the float addition itself rounds.
     const float n = (clamped * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
@@ -37,7 +40,7 @@ inline float vector_exp(float x) {
     float power;
     std::memcpy(&power, &bits, sizeof power);
     const float e = p * power * (n > m ? 2.0f : 1.0f);
-    return x != x ? x : x > 88.7228f ? HUGE_VALF : e;
+    return x != x ? x : x > highest ? HUGE_VALF : e;
 }
 
 /// Large tensors are split over the cores (element-wise work is memory-bound: below this a

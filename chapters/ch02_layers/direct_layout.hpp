@@ -47,16 +47,22 @@ inline DirectGrid direct_grid(const LayerGeometry& g, std::size_t block) {
     return d;
 }
 
+/// Copies `columns` columns of `rows` values from `from` (one column every `from_stride` values) to
+/// `to` (one every `to_stride`): a plane onto the grid (stride H → H_p) or back (H_p → H).
+template <class T>
+void copy_columns(const T* from, std::size_t from_stride, T* to, std::size_t to_stride, std::size_t rows,
+                  std::size_t columns) {
+    for (std::size_t j = 0; j < columns; ++j) std::copy(from + j * from_stride, from + j * from_stride + rows, to + j * to_stride);
+}
+
 /// Copies sample n of x into `padded` (C_in planes of d.plane values): zeros around and after.
 template <class T>
 void fill_direct_grid(const Tensor4<T>& x, const LayerGeometry& g, const DirectGrid& d, std::size_t n, T* padded) {
     const std::size_t top = g.plane.rows.pad.before, left = g.plane.cols.pad.before, h = g.input.h;
     std::fill(padded, padded + g.input.c * d.plane, T(0));
-    for (std::size_t c = 0; c < g.input.c; ++c) {
-        const T* plane = x.data() + (n * g.input.c + c) * h * g.input.w;
-        T* to = padded + c * d.plane + left * d.rows + top;
-        for (std::size_t j = 0; j < g.input.w; ++j) std::copy(plane + j * h, plane + (j + 1) * h, to + j * d.rows);
-    }
+    for (std::size_t c = 0; c < g.input.c; ++c)
+        copy_columns(x.data() + (n * g.input.c + c) * h * g.input.w, h, padded + c * d.plane + left * d.rows + top, d.rows,
+                     h, g.input.w);
 }
 
 }  // namespace cnnlab::detail

@@ -121,12 +121,15 @@ LayerAlgorithm choose_layer_algorithm(const LayerGeometry& g) {
     if (wide && layer_algorithm_applies(LayerAlgorithm::winograd_f4x4_3x3, g) && g.output.h >= 4 && g.output.w >= 4)
         return LayerAlgorithm::winograd_f4x4_3x3;
     // Few channels on either side: the GEMM would be thin and im2col's copy as costly as the products
-    // (LeNet's convs: 3× faster direct, bench/ch07_bench). The direct kernel wants at least 4 output
-    // channels to share each input load (with one its sums wait on each other), and a sample's
-    // output grid small enough to stay in cache.
+    // (LeNet's convs: 2.5–3.7× faster direct, bench/results/ch02.csv). The direct kernel wants at
+    // least 4 output channels to share each input load (with one its sums wait on each other), a
+    // sample's output grid small enough to stay in cache, and most of the grid it computes kept
+    // (a kernel nearly as tall as the plane would throw most rows away).
     const bool few_channels = g.weight.n >= 4 && g.weight.n <= 32 && g.input.c <= 32;
     const bool small_plane = g.output.h * g.output.w <= 64 * 64;
-    if (!wide && few_channels && small_plane && layer_algorithm_applies(LayerAlgorithm::direct, g))
+    const std::size_t padded_rows = g.input.h + g.plane.rows.pad.before + g.plane.rows.pad.after;
+    const bool mostly_kept = 4 * g.output.h * g.output.w >= g.output.w * padded_rows + 32;
+    if (!wide && few_channels && small_plane && mostly_kept && layer_algorithm_applies(LayerAlgorithm::direct, g))
         return LayerAlgorithm::direct;
     return LayerAlgorithm::im2col_gemm;
 }

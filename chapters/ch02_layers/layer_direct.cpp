@@ -51,13 +51,8 @@ void direct_sample(const Tensor4<T>& x, const Tensor4<T>& weight, const LayerGeo
     for (; c + 2 <= channels; c += 2) direct_channels<T, 2>(padded, weight.data(), d, c, grid_out);
     for (; c < channels; ++c) direct_channels<T, 1>(padded, weight.data(), d, c, grid_out);
     const std::size_t h = g.output.h;
-    for (std::size_t p = 0; p < channels; ++p) {
-        T* plane = y.data() + (n * channels + p) * h * g.output.w;
-        for (std::size_t j = 0; j < g.output.w; ++j) {
-            const T* from = grid_out + p * d.outputs + j * d.rows;
-            std::copy(from, from + h, plane + j * h);
-        }
-    }
+    for (std::size_t p = 0; p < channels; ++p)  // the kept rows of the grid into the output planes
+        copy_columns(grid_out + p * d.outputs, d.rows, y.data() + (n * channels + p) * h * g.output.w, h, h, g.output.w);
 }
 
 }  // namespace
@@ -70,7 +65,7 @@ void conv2d_layer_direct(const Tensor4<T>& x, const Tensor4<T>& weight, const La
     {
         // Per thread: one padded sample and its grid outputs (a few tens of kilobytes for small layers).
         std::vector<T> padded(g.input.c * d.plane), grid_out(g.output.c * d.outputs);
-#pragma omp for schedule(dynamic, 4)
+#pragma omp for schedule(dynamic, 1)
         for (std::size_t n = 0; n < g.output.n; ++n) direct_sample(x, weight, g, d, n, padded.data(), grid_out.data(), y);
     }
 }

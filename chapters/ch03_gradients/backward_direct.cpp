@@ -112,11 +112,9 @@ void weight_chunk(const Tensor4<T>& x, const Tensor4<T>& dy, const LayerGeometry
     std::fill(delta, delta + count * chunk.delta_stride, T(0));
     for (std::size_t b = 0; b < count; ++b) {
         fill_direct_grid(x, g, d, first + b, padded + b * chunk.padded_stride);
-        for (std::size_t p = 0; p < channels; ++p) {
-            const T* plane = dy.data() + ((first + b) * channels + p) * h * g.output.w;
-            T* to = delta + b * chunk.delta_stride + p * d.outputs;
-            for (std::size_t j = 0; j < g.output.w; ++j) std::copy(plane + j * h, plane + (j + 1) * h, to + j * d.rows);
-        }
+        for (std::size_t p = 0; p < channels; ++p)
+            copy_columns(dy.data() + ((first + b) * channels + p) * h * g.output.w, h,
+                         delta + b * chunk.delta_stride + p * d.outputs, d.rows, h, g.output.w);
     }
     std::size_t p = 0;
     for (; p + 4 <= channels; p += 4) dot_channels<T, 4>(chunk, d, p, sums);

@@ -31,6 +31,33 @@ dnnl::engine& cpu_engine() {
     return engine;
 }
 
+/// The four dimensions of a shape, as oneDNN wants them.
+memory::dims dims_of(const cnnlab::Shape4& t) {
+    return memory::dims{memory::dim(t.n), memory::dim(t.c), memory::dim(t.h), memory::dim(t.w)};
+}
+
+/// oneDNN's forward convolution of one shape with `algorithm`, layouts left to it (format_tag::any).
+/// \throws dnnl::error when oneDNN does not implement the algorithm for the shape
+dnnl::convolution_forward::primitive_desc forward_descriptor(const LayerShape& s, dnnl::algorithm algorithm) {
+    const cnnlab::LayerGeometry g = cnnlab::bench::geometry_of(s, s.n, s.size);
+    const memory::dims weight_dims =
+        s.groups == 1 ? memory::dims{memory::dim(s.c_out), memory::dim(s.c_in), memory::dim(s.kernel), memory::dim(s.kernel)}
+                      : memory::dims{memory::dim(s.groups), memory::dim(s.c_out / s.groups), memory::dim(s.c_in / s.groups),
+                                     memory::dim(s.kernel), memory::dim(s.kernel)};
+    const memory::dim stride = memory::dim(s.stride), pad = memory::dim(s.pad);
+    // The right/bottom padding that gives cnnlab's output size (floor division drops the rest).
+    const memory::dim pad_after = memory::dim((g.output.h - 1) * s.stride + s.kernel) - memory::dim(s.size) - pad;
+    const auto any = memory::format_tag::any;
+    const memory::desc src_any(dims_of(g.input), memory::data_type::f32, any);
+    const memory::desc dst_any(dims_of(g.output), memory::data_type::f32, any);
+    const memory::desc weights_any(weight_dims, memory::data_type::f32, any);
+    const memory::desc bias_desc({memory::dim(s.c_out)}, memory::data_type::f32, memory::format_tag::x);
+    const dnnl::convolution_forward::desc operation(dnnl::prop_kind::forward_inference, algorithm, src_any, weights_any,
+                                                    bias_desc, dst_any, {stride, stride}, {pad, pad},
+                                                    {pad_after, pad_after});
+    return dnnl::convolution_forward::primitive_desc(operation, cpu_engine());
+}
+
 /// A oneDNN forward convolution of one shape with its memories, ready to execute.
 struct OneDnnLayer {
     dnnl::convolution_forward::primitive_desc descriptor;
@@ -39,35 +66,16 @@ struct OneDnnLayer {
     memory plain_src, plain_dst;              // cnnlab's layout (column-major planes)
     dnnl::reorder to_blocked, to_plain;       // plain → chosen input layout, chosen output → plain
 
-    OneDnnLayer(const LayerShape& s, dnnl::algorithm algorithm) {
+    OneDnnLayer(const LayerShape& s, dnnl::algorithm algorithm) : descriptor(forward_descriptor(s, algorithm)) {
         const cnnlab::LayerGeometry g = cnnlab::bench::geometry_of(s, s.n, s.size);
-        const auto dims = [](const cnnlab::Shape4& t) {
-            return memory::dims{memory::dim(t.n), memory::dim(t.c), memory::dim(t.h), memory::dim(t.w)};
-        };
         const auto plain = [&](const cnnlab::Shape4& t) {
             const memory::dim c = memory::dim(t.c), h = memory::dim(t.h), w = memory::dim(t.w);
-            return memory::desc(dims(t), memory::data_type::f32, memory::dims{c * h * w, h * w, 1, h});
+            return memory::desc(dims_of(t), memory::data_type::f32, memory::dims{c * h * w, h * w, 1, h});
         };
-        const memory::dims weight_dims =
-            s.groups == 1 ? memory::dims{memory::dim(s.c_out), memory::dim(s.c_in), memory::dim(s.kernel), memory::dim(s.kernel)}
-                          : memory::dims{memory::dim(s.groups), memory::dim(s.c_out / s.groups), memory::dim(s.c_in / s.groups),
-                                         memory::dim(s.kernel), memory::dim(s.kernel)};
-        const memory::dim stride = memory::dim(s.stride), pad = memory::dim(s.pad);
-        // The right/bottom padding that gives cnnlab's output size (floor division drops the rest).
-        const memory::dim pad_after = memory::dim((g.output.h - 1) * s.stride + s.kernel) - memory::dim(s.size) - pad;
-        const auto any = memory::format_tag::any;
-        const memory::desc src_any(dims(g.input), memory::data_type::f32, any);
-        const memory::desc dst_any(dims(g.output), memory::data_type::f32, any);
-        const memory::desc weights_any(weight_dims, memory::data_type::f32, any);
-        const memory::desc bias_desc({memory::dim(s.c_out)}, memory::data_type::f32, memory::format_tag::x);
-        const dnnl::convolution_forward::desc operation(dnnl::prop_kind::forward_inference, algorithm, src_any,
-                                                        weights_any, bias_desc, dst_any, {stride, stride}, {pad, pad},
-                                                        {pad_after, pad_after});
-        descriptor = dnnl::convolution_forward::primitive_desc(operation, cpu_engine());  // throws if not implemented
         convolution = dnnl::convolution_forward(descriptor);
         src = memory(descriptor.src_desc(), cpu_engine());
         weights = memory(descriptor.weights_desc(), cpu_engine());
-        bias = memory(bias_desc, cpu_engine());
+        bias = memory(descriptor.bias_desc(), cpu_engine());
         dst = memory(descriptor.dst_desc(), cpu_engine());
         plain_src = memory(plain(g.input), cpu_engine());
         plain_dst = memory(plain(g.output), cpu_engine());
@@ -111,10 +119,11 @@ void onednn_forward(benchmark::State& state, const LayerShape& s, dnnl::algorith
     }
 }
 
-/// True when oneDNN implements `algorithm` for the shape (Winograd: 3×3, stride 1, and its own limits).
+/// True when oneDNN implements `algorithm` for the shape (Winograd: 3×3, stride 1, and its own
+/// limits): the descriptor alone, no memory allocated at registration.
 bool implemented(const LayerShape& s, dnnl::algorithm algorithm) {
     try {
-        OneDnnLayer layer(s, algorithm);
+        forward_descriptor(s, algorithm);
         return true;
     } catch (const dnnl::error&) {
         return false;

@@ -161,10 +161,8 @@ void avg_pool_tiled(const T* x, const PoolGeometry& g, T* y) {
         std::vector<T> s(h);
 #pragma omp for schedule(static, tiled_chunk)
         for (std::ptrdiff_t m = 0; m < columns; ++m) {
-            const T* first = x + std::size_t(m) * kw * h;
-            std::copy(first, first + h, s.begin());
-            for (std::size_t a = 1; a < kw; ++a)
-                for (std::size_t r = 0; r < h; ++r) s[r] += first[a * h + r];
+            // The tensor's columns as one long plane: window m covers columns m·K_w … m·K_w + K_w − 1.
+            sum_columns(x, h, std::size_t(m) * kw, std::size_t(m + 1) * kw, s.data());
             T* out = y + std::size_t(m) * out_h;
             if (kh == 2)
                 sum_row_windows<2>(s.data(), kh, out_h, scale, out);

@@ -141,25 +141,25 @@ template void check_running_var_values(std::string_view, const arma::Col<double>
 
 namespace {
 
-/// Zero-copy column-major rows×cols view of a tensor's storage (N×F×1×1 is F×N).
-template <class T>
-arma::Mat<T> matrix_view(Tensor4<T>& t, std::size_t rows, std::size_t cols) {
-    return arma::Mat<T>(t.data(), rows, cols, /*copy_aux_mem=*/false, /*strict=*/true);
-}
-/// Read-only version of matrix_view (Armadillo has no const view type; nothing writes through it).
-template <class T>
-const arma::Mat<T> matrix_view(const Tensor4<T>& t, std::size_t rows, std::size_t cols) {
-    return arma::Mat<T>(const_cast<T*>(t.data()), rows, cols, false, true);
-}
-
-/// Statistics and output run on several cores only for tensors large enough to pay for it.
-bool worth_threads(std::size_t tasks, std::size_t elements) { return tasks > 1 && elements >= (std::size_t(1) << 15); }
-
-/// Zero-copy view of `cols` columns of `rows` values starting at `data`.
+/// Zero-copy view of `cols` columns of `rows` values starting at `data` (Armadillo has no const view
+/// type; nothing writes through a view of const data).
 template <class T>
 arma::Mat<T> columns_at(const T* data, std::size_t rows, std::size_t cols) {
     return arma::Mat<T>(const_cast<T*>(data), rows, cols, /*copy_aux_mem=*/false, /*strict=*/true);
 }
+/// Zero-copy column-major rows×cols view of a tensor's storage (N×F×1×1 is F×N).
+template <class T>
+arma::Mat<T> matrix_view(Tensor4<T>& t, std::size_t rows, std::size_t cols) {
+    return columns_at(t.data(), rows, cols);
+}
+/// Read-only version of matrix_view.
+template <class T>
+const arma::Mat<T> matrix_view(const Tensor4<T>& t, std::size_t rows, std::size_t cols) {
+    return columns_at(t.data(), rows, cols);
+}
+
+/// Statistics and output run on several cores only for tensors large enough to pay for it.
+bool worth_threads(std::size_t tasks, std::size_t elements) { return tasks > 1 && elements >= (std::size_t(1) << 15); }
 
 /// Runs `block(thread, first, count)` on consecutive column blocks of [0, columns): one block per
 /// OpenMP thread with BLAS single-threaded when `multiply_adds` is large enough to pay for the

@@ -1,9 +1,14 @@
 #include "chapters/ch00_foundation/geometry.hpp"
 
 #include "chapters/ch00_foundation/errors.hpp"
+#include "chapters/ch00_foundation/tensor_memory.hpp"
 
 
 namespace cnnlab {
+namespace {
+/// Longest padded axis cnnlab accepts (2^40): far beyond any memory, far below where sizes wrap.
+constexpr std::size_t max_padded_input = std::size_t{1} << 40;
+}  // namespace
 
 Mode parse_mode(std::string_view name) {
     if (name == "valid" || name == "narrow") return Mode::valid;
@@ -41,8 +46,13 @@ Axis make_axis(std::string_view op, std::string_view axis_name, std::size_t inpu
     if (input == 0) throw shape_error(str(op, ": input is empty along ", axis_name, "; it needs at least one element"));
     if (kernel == 0) throw shape_error(str(op, ": kernel is empty along ", axis_name, "; it needs at least one tap"));
     Axis axis{input, kernel, stride, dilation, {}, 0};
-    const std::size_t k_eff = axis.effective_kernel();
+    // Sizes typed by a user can be anything: refuse the ones whose arithmetic would wrap around.
+    const std::string context = str(op, " along ", axis_name);
+    const std::size_t k_eff = checked_product(context.c_str(), "dilation × (kernel − 1)", dilation, kernel - 1) + 1;
     axis.pad = std::holds_alternative<Mode>(padding) ? mode_padding(std::get<Mode>(padding), k_eff) : std::get<Sides>(padding);
+    if (input > max_padded_input || axis.pad.before > max_padded_input - input || axis.pad.after > max_padded_input - input - axis.pad.before)
+        throw shape_error(str(op, ": padding ", axis.pad.before, "+", axis.pad.after, " along ", axis_name,
+                              " makes the padded input longer than ", max_padded_input, " elements; refused as absurd"));
     if (k_eff > axis.padded_input())
         throw shape_error(str(op, ": dilated kernel of ", k_eff, " along ", axis_name, " (K=", kernel, ", dilation=", dilation, ") is longer than the padded input of ", axis.padded_input(), " (", input, " + padding ", axis.pad.before, "+", axis.pad.after, "); a valid position needs kernel <= padded input"));
     axis.output = (axis.padded_input() - k_eff) / stride + 1;
@@ -66,8 +76,13 @@ Geometry2d resolve_geometry(std::string_view op, std::size_t input_rows, std::si
         row_padding = std::get<Sides2>(options.padding).rows;
         col_padding = std::get<Sides2>(options.padding).cols;
     }
-    return {make_axis(context, "rows", input_rows, kernel_rows, options.stride.rows, options.dilation.rows, row_padding),
-            make_axis(context, "columns", input_cols, kernel_cols, options.stride.cols, options.dilation.cols, col_padding)};
+    Geometry2d geometry{
+        make_axis(context, "rows", input_rows, kernel_rows, options.stride.rows, options.dilation.rows, row_padding),
+        make_axis(context, "columns", input_cols, kernel_cols, options.stride.cols, options.dilation.cols, col_padding)};
+    check_allocation(context.c_str(), str("output ", size_string(geometry.rows.output, geometry.cols.output)),
+                     checked_product(context.c_str(), "output rows × columns", geometry.rows.output, geometry.cols.output),
+                     sizeof(float));
+    return geometry;
 }
 
 std::size_t output_size_d2l(std::size_t n, std::size_t k, std::size_t total_padding, std::size_t stride) {

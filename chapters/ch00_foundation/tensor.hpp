@@ -32,8 +32,14 @@ struct Shape4 {
     std::size_t c = 0;  ///< channels
     std::size_t h = 0;  ///< height (rows)
     std::size_t w = 0;  ///< width (columns)
-    /// \f$N \cdot C \cdot H \cdot W\f$
-    std::size_t elements() const { return n * c * h * w; }
+    /// \f$N \cdot C \cdot H \cdot W\f$; a shape_error when the product does not fit in `std::size_t`.
+    std::size_t elements() const {
+        std::size_t product = 0;
+        if (__builtin_mul_overflow(n, c, &product) || __builtin_mul_overflow(product, h, &product) ||
+            __builtin_mul_overflow(product, w, &product))
+            throw shape_error(cnnlab::str("shape ", str(), ": N·C·H·W does not fit in a 64-bit size"));
+        return product;
+    }
     /// Equal when all four sizes are equal.
     bool operator==(const Shape4&) const = default;
     /// "4×2×3×5"
@@ -86,9 +92,10 @@ class Tensor4 {
 public:
     Tensor4() = default;
     /// A zero-filled tensor of the given shape.
-    explicit Tensor4(Shape4 shape) : shape_(shape), data_(shape.elements(), T(0)) {}
+    /// \throws shape_error when the shape could never fit in memory (see check_allocation)
+    explicit Tensor4(Shape4 shape) : shape_(shape), data_(checked_elements(shape), T(0)) {}
     /// A tensor of the given shape whose values are unset: for kernels that write every element.
-    Tensor4(Shape4 shape, Uninitialized) : shape_(shape), data_(shape.elements()) {}
+    Tensor4(Shape4 shape, Uninitialized) : shape_(shape), data_(checked_elements(shape)) {}
 
     /// Copies values given in PyTorch's row-major order (last index fastest).
     static Tensor4 from_row_major(Shape4 shape, const std::vector<T>& values) {
@@ -159,6 +166,10 @@ private:
     std::size_t plane_offset(std::size_t n, std::size_t c) const { return (n * shape_.c + c) * shape_.h * shape_.w; }
     std::size_t offset(std::size_t n, std::size_t c, std::size_t h, std::size_t w) const {
         return plane_offset(n, c) + w * shape_.h + h;
+    }
+    static std::size_t checked_elements(const Shape4& shape) {
+        check_allocation("Tensor4", cnnlab::str("shape ", shape.str()), shape.elements(), sizeof(T));
+        return shape.elements();
     }
     void check_plane(std::size_t n, std::size_t c) const {
         if (n >= shape_.n || c >= shape_.c)

@@ -1,9 +1,12 @@
 // Tensor storage with reuse of large blocks (see tensor_memory.hpp).
 #include "chapters/ch00_foundation/tensor_memory.hpp"
 
+#include "chapters/ch00_foundation/errors.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -34,9 +37,7 @@ Cache& cache() {
     // Never destroyed: tensors with static storage may be freed after this would be.
     static Cache* instance = [] {
         auto* c = new Cache;
-        const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGE_SIZE);
-        const std::size_t memory = pages > 0 && page_size > 0 ? std::size_t(pages) * std::size_t(page_size) : 0;
-        c->limit = std::min<std::size_t>(memory / 8, std::size_t{4} << 30);
+        c->limit = std::min<std::size_t>(physical_memory_bytes() / 8, std::size_t{4} << 30);
         return c;
     }();
     return *instance;
@@ -50,7 +51,38 @@ void* new_block(std::size_t block) {
 
 void delete_block(void* raw) { ::operator delete(raw, std::align_val_t{alignment}); }
 
+/// "12.3 GiB"
+std::string gibibytes(double bytes) {
+    char text[48];
+    std::snprintf(text, sizeof text, "%.3g GiB", bytes / double(std::size_t{1} << 30));
+    return text;
+}
+
 }  // namespace
+
+std::size_t physical_memory_bytes() {
+    static const std::size_t memory = [] {
+        const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGE_SIZE);
+        return pages > 0 && page_size > 0 ? std::size_t(pages) * std::size_t(page_size) : std::size_t{0};
+    }();
+    return memory;
+}
+
+std::size_t checked_product(const char* op, const char* what, std::size_t a, std::size_t b) {
+    std::size_t product = 0;
+    if (__builtin_mul_overflow(a, b, &product))
+        throw shape_error(str(op, ": ", what, " ", a, " × ", b, " does not fit in a 64-bit size"));
+    return product;
+}
+
+void check_allocation(const char* op, const std::string& what, std::size_t elements, std::size_t element_bytes) {
+    std::size_t bytes = 0;
+    const bool overflows = __builtin_mul_overflow(elements, element_bytes, &bytes);
+    const std::size_t memory = physical_memory_bytes();
+    if (overflows || (memory > 0 && bytes > memory))
+        throw shape_error(str(op, ": ", what, " has ", elements, " elements (", gibibytes(double(elements) * double(element_bytes)),
+                              "), more than this machine's memory (", gibibytes(double(memory)), "); refused as absurd"));
+}
 
 std::size_t cached_tensor_bytes() {
     Cache& c = cache();

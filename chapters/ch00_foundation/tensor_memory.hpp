@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 
 namespace cnnlab {
 
@@ -19,6 +20,17 @@ namespace cnnlab {
 std::size_t cached_tensor_bytes();
 /// Returns every kept block to the system (for a long-running program between phases).
 void release_cached_tensor_memory();
+/// The machine's physical memory in bytes (0 when the system does not say).
+std::size_t physical_memory_bytes();
+
+/// \f$a \cdot b\f$, or a shape_error naming `op` and `what` when the product does not fit in
+/// `std::size_t` (sizes typed by a user can be anything; a wrapped product would allocate too little).
+std::size_t checked_product(const char* op, const char* what, std::size_t a, std::size_t b);
+
+/// Refuses, with a shape_error naming `op` and `what` ("output 1×1×99999×99999"), an allocation of
+/// `elements` values of `element_bytes` each that could never fit: more bytes than the machine's
+/// physical memory (or than `std::size_t` holds). A clear message instead of `std::bad_alloc`.
+void check_allocation(const char* op, const std::string& what, std::size_t elements, std::size_t element_bytes);
 
 namespace detail {
 /// Storage for `bytes` bytes of tensor data, 64-byte aligned: a kept block when one fits.

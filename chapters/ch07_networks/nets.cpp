@@ -382,9 +382,8 @@ std::size_t default_classes(std::string_view name) {
     return fashion || name == "nin" || name == "lenet1998" || d2l ? 10 : 1000;
 }
 
-std::unique_ptr<Sequential> make_net(std::string_view name, std::size_t classes, const NetInput& input) {
-    check_name(name);
-    if (classes == 0) throw argument_error(str("make_net: ", name, " needs at least 1 class"));
+namespace {
+std::unique_ptr<Sequential> build_net(std::string_view name, std::size_t classes, const NetInput& input) {
     if (name == "lenet") return lenet(classes, input);
     if (name == "alexnet") return alexnet(classes, input);
     if (name == "vgg11") return vgg(11, classes, input);
@@ -402,6 +401,19 @@ std::unique_ptr<Sequential> make_net(std::string_view name, std::size_t classes,
     if (name == "lenet_modern") return lenet_modern(classes, input);
     if (name == "resnet18_mini") return resnet18_mini(classes, input);
     return densenet_d2l(classes, input);
+}
+
+}  // namespace
+
+std::unique_ptr<Sequential> make_net(std::string_view name, std::size_t classes, const NetInput& input) {
+    check_name(name);
+    if (classes == 0) throw argument_error(str("make_net: ", name, " needs at least 1 class"));
+    try {
+        return build_net(name, classes, input);
+    } catch (const shape_error& e) {  // a layer's message alone does not say which net was asked for
+        throw shape_error(str("make_net: ", name, " on a ", input.channels, "×", input.height, "×", input.width,
+                              " input: ", e.what()));
+    }
 }
 
 std::unique_ptr<Sequential> make_net(std::string_view name, std::size_t classes) {

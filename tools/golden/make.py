@@ -6,7 +6,8 @@ Usage (Debian's python3 with python3-scipy, python3-numpy and python3-torch):
                                                           # OUT_DIR/ch02_layers.cases (PyTorch, layers.py)
                                                           # OUT_DIR/ch03_gradients.cases (PyTorch autograd)
                                                           # OUT_DIR/ch04_pooling.cases (PyTorch, pooling.py)
-                                                          # and OUT_DIR/ch05_transposed.cases (PyTorch, transposed.py)
+                                                          # OUT_DIR/ch05_transposed.cases (PyTorch, transposed.py)
+                                                          # and OUT_DIR/legality.tsv (PyTorch's verdicts, legality.py)
                                                           # (default: data/golden beside this script's repo)
     /usr/bin/python3 tools/golden/make.py compare RESULTS [CASES]
                                                           # compares the `y` of a results file with the golden one
@@ -19,7 +20,7 @@ for byte (with the same library versions).
 This part of the script makes the Chapter 1 (single-channel) cases with SciPy; layers.py makes the
 Chapter 2 layer cases and the Chapter 3 gradient cases with PyTorch, pooling.py the Chapter 4 pooling
 cases (forward and autograd gradient), transposed.py the Chapter 5 transposed-convolution cases (forward
-and autograd gradients).
+and autograd gradients), legality.py the table of which arguments PyTorch accepts and refuses.
 
 For every case that carries `pad_before`/`pad_after`, the script finds those paddings empirically: it pads
 the input with every per-side combination of zeros and keeps the one for which a valid-mode
@@ -275,6 +276,9 @@ def main(argv):
     tb = transposed.build_cases()
     write_cases(os.path.join(out_dir, transposed.CASES_FILE), tb.cases,
                 f"PyTorch {transposed.torch.__version__} (forward and autograd), NumPy {np.__version__}")
+
+    import legality
+    legality.write_table(out_dir)
     return 0
 
 

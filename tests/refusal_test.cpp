@@ -40,6 +40,7 @@
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <map>
 #include <set>
 #include <ostream>
 #include <string>
@@ -110,6 +111,16 @@ std::string idx_header(std::uint32_t magic, std::initializer_list<std::uint32_t>
     put(magic);
     for (auto s : sizes) put(s);
     return bytes;
+}
+
+/// Runs a replay case as `cnnlab replay` does and raises its error line (replay never throws: it
+/// writes the message into the results file; the type is the one the message comes with).
+void replay(const std::string& op, std::map<std::string, std::vector<long long>> params) {
+    cases::Case c{.id = "refused", .op = op, .params = std::move(params)};
+    c.tensors["x"] = {{1, 1, 5, 5}, std::vector<double>(25, 1.0)};
+    c.tensors["w"] = {{1, 1, 3, 3}, std::vector<double>(9, 1.0)};
+    const cases::Case result = cases::run_case(c);
+    if (!result.error.empty()) throw argument_error(result.error);
 }
 
 Pool2dOptions pool(std::size_t k, std::size_t s, std::size_t p = 0, std::size_t d = 1) {
@@ -313,6 +324,10 @@ std::vector<Refusal> table() {
         {"image-not-an-image", Error::data, {"load_image", "unknown image type"},
          [] { load_image(file_with("text.png", "this is not a PNG\n").string()); }},
         {"image-missing", Error::data, {"load_image", "no such file"}, [] { load_image((scratch() / "none.png").string()); }},
+        {"replay-negative-padding", Error::argument, {"conv2d", "padding must be >= 0, got -1"},
+         [] { replay("conv2d", {{"padding", {-1, 0}}}); }},
+        {"replay-same-with-stride", Error::argument, {"conv2d_same", "padding='same' needs stride 1"},
+         [] { replay("conv2d_same", {{"stride", {2, 2}}}); }},
         {"case-file-missing", Error::data, {"read_case_file", "not a readable file"},
          [] { cases::read_case_file(scratch() / "none.cases"); }},
     };

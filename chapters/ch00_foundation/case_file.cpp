@@ -469,6 +469,12 @@ std::map<std::string, Tensor> run_layer(const Case& c, const RunOptions& run, st
         for (std::size_t a = 0; a < axes; ++a) padding[a] = Sides{each_side[a], each_side[a]};
     } else if (const auto sides = explicit_padding(c, axes)) {
         for (std::size_t a = 0; a < axes; ++a) padding[a] = (*sides)[a];
+    } else if (std::any_of(stride.begin(), stride.end(), [](std::size_t s) { return s != 1; })) {
+        // PyTorch refuses it ("padding='same' is not supported for strided convolutions"): an
+        // output of the input's size cannot come out of a strided layer.
+        throw argument_error(str(c.op, ": padding='same' needs stride 1 on every axis (PyTorch's rule), got stride ",
+                                 stride[0], axes == 2 ? str(",", stride[1]) : std::string(),
+                                 "; give pad_before/pad_after for a strided layer"));
     }
 
     const Tensor4<double> x = layer_tensor(c, "x", axes, axes == 1 ? "N C L" : "N C H W");
@@ -528,7 +534,7 @@ Pool2dOptions pool_options(const Case& c, bool max_pool) {
         allow_only_params(c, {"kernel", "stride", "padding", "ceil_mode", "count_include_pad"});
     if (!c.params.contains("kernel")) throw argument_error(str(c.op, ": needs param kernel (h w)"));
     const auto step = [&](const std::string& key, std::size_t fallback) {
-        const std::vector<std::size_t> v = axis_param(c, key, 2, 0, fallback);
+        const std::vector<std::size_t> v = axis_param(c, key, 2, 0, fallback);  // a 0 is left to the op's own rule
         return Step2{v[0], v[1]};
     };
     Pool2dOptions options;

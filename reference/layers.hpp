@@ -65,9 +65,9 @@ Tensor4<T> conv1d_layer(const Tensor4<T>& x, const Tensor4<T>& w, const arma::Co
     return cnnlab::ref::conv2d_layer(x, w, bias, as_conv2d_options(options, w.shape().w));
 }
 
-/// Rectified linear unit: \f$\mathrm{ReLU}(z) = \max(0, z)\f$.
+/// Rectified linear unit: \f$\mathrm{ReLU}(z) = \max(0, z)\f$; a NaN passes through, as in PyTorch.
 template <class T>
-T relu(T z) { return z > T(0) ? z : T(0); }
+T relu(T z) { return z < T(0) ? T(0) : z; }
 
 /// Leaky ReLU: \f$z\f$ for \f$z > 0\f$, else \f$\gamma z\f$ (PyTorch's default slope \f$\gamma = 0.01\f$).
 template <class T>

@@ -3,10 +3,12 @@
 #define BOOST_TEST_MODULE robustness
 #include <boost/test/unit_test.hpp>
 
+#include "chapters/ch02_layers/activations.hpp"
 #include "chapters/ch02_layers/layer.hpp"
 #include "chapters/ch03_gradients/backward.hpp"
 #include "chapters/ch04_pooling/pooling.hpp"
 #include "chapters/ch07_networks/checkpoint.hpp"
+#include "chapters/ch07_networks/datasets.hpp"
 #include "chapters/ch07_networks/nets.hpp"
 #include "chapters/ch07_networks/network.hpp"
 #include "chapters/ch07_networks/training.hpp"
@@ -198,4 +200,78 @@ BOOST_AUTO_TEST_CASE(killed_checkpoint_save_leaves_a_loadable_checkpoint) {
     BOOST_TEST(loaded_b >= 1);     // and the child's saves did complete and replace the file
     std::error_code ignored;
     fs::remove_all(directory, ignored);
+}
+
+// NaN and ∞ in an input are carried to the outputs that read them, as IEEE arithmetic and PyTorch
+// do: never dropped (an output that read a NaN is NaN) and never spread by the exact paths (an
+// output that did not read one is finite). Winograd's transforms mix a tile's inputs, so there
+// only "never dropped" holds.
+BOOST_AUTO_TEST_CASE(nan_and_infinity_reach_exactly_the_outputs_that_read_them) {
+    Tensor4<double> x({2, 4, 9, 9});
+    std::mt19937 random(11);
+    std::uniform_real_distribution<double> value(-1, 1);
+    for (std::size_t i = 0; i < x.size(); ++i) x.data()[i] = value(random);
+    x(0, 1, 4, 5) = NAN;
+    x(1, 3, 0, 8) = INFINITY;
+    x(1, 0, 6, 2) = -INFINITY;
+    Tensor4<double> w({5, 4, 3, 3});
+    for (std::size_t i = 0; i < w.size(); ++i) w.data()[i] = value(random);
+    const cnnlab::Conv2dOptions options{.padding = cnnlab::Mode::same};
+    const Tensor4<double> expected = cnnlab::ref::conv2d_layer(x, w, {}, options);
+    const cnnlab::LayerGeometry g = cnnlab::resolve_conv2d_layer("test", x.shape(), w.shape(), 0, options);
+    std::size_t non_finite = 0;
+    for (std::size_t i = 0; i < expected.size(); ++i) non_finite += !std::isfinite(expected.data()[i]);
+    BOOST_TEST(non_finite >= 2 * 5 * 9u);  // each special value reaches up to 9 outputs per output channel
+    for (LayerAlgorithm a : {LayerAlgorithm::automatic, LayerAlgorithm::im2col_gemm, LayerAlgorithm::winograd_f2x2_3x3,
+                             LayerAlgorithm::winograd_f4x4_3x3, LayerAlgorithm::direct}) {
+        if (!cnnlab::layer_algorithm_applies(a, g)) continue;
+        const bool exact = a == LayerAlgorithm::im2col_gemm || a == LayerAlgorithm::direct;
+        const Tensor4<double> y = cnnlab::conv2d_layer(x, w, {}, options, a);
+        std::size_t dropped = 0, spread = 0;
+        for (std::size_t i = 0; i < y.size(); ++i) {
+            const bool want = !std::isfinite(expected.data()[i]), got = !std::isfinite(y.data()[i]);
+            dropped += want && !got;
+            spread += got && !want;
+        }
+        BOOST_TEST(dropped == 0u, cnnlab::layer_algorithm_name(a) << " dropped " << dropped);
+        if (exact) BOOST_TEST(spread == 0u, cnnlab::layer_algorithm_name(a) << " spread to " << spread);
+    }
+    // Activations and pooling: NaN in, NaN out (PyTorch's relu, sigmoid, max and average pooling).
+    for (cnnlab::Activation f : {cnnlab::Activation::relu, cnnlab::Activation::leaky_relu, cnnlab::Activation::sigmoid,
+                                 cnnlab::Activation::tanh}) {
+        BOOST_TEST(std::isnan(cnnlab::activated(x, f)(0, 1, 4, 5)), cnnlab::activation_name(f));
+    }
+    for (double y : {cnnlab::ref::relu(double(NAN)), cnnlab::ref::leaky_relu(double(NAN)), cnnlab::ref::sigmoid(double(NAN)),
+                     cnnlab::ref::tanh_formula(double(NAN))})
+        BOOST_TEST(std::isnan(y));
+    const cnnlab::Pool2dOptions pool{.kernel = {3, 3}};
+    BOOST_TEST(std::isnan(cnnlab::max_pool2d(x, pool)(0, 1, 1, 1)));
+    BOOST_TEST(std::isnan(cnnlab::avg_pool2d(x, pool)(0, 1, 1, 1)));
+    BOOST_TEST(cnnlab::max_pool2d(x, pool)(1, 3, 0, 2) == INFINITY);
+}
+
+// A run that diverges stops at the first batch whose loss is not a number, with an error that says
+// where and suggests the cure, instead of training on NaN for the remaining epochs.
+BOOST_AUTO_TEST_CASE(a_diverging_run_stops_with_a_numeric_error) {
+    cnnlab::Dataset train;
+    train.images = Tensor4<float>({64, 1, 28, 28});
+    std::mt19937 random(3);
+    std::uniform_real_distribution<float> pixel(0, 1);
+    for (std::size_t i = 0; i < train.images.size(); ++i) train.images.data()[i] = pixel(random);
+    for (std::size_t i = 0; i < 64; ++i) train.labels.push_back(std::uint8_t(i % 10));
+    cnnlab::TrainingOptions options;
+    options.batch = 16;
+    options.learning_rate = 1e30;
+    auto net = cnnlab::make_net("lenet_modern", 10);
+    cnnlab::initialize(*net, 1);
+    cnnlab::TrainingRun run(options);
+    try {
+        for (int epoch = 0; epoch < 3; ++epoch) cnnlab::train_epoch(*net, train, {}, run);
+        BOOST_ERROR("a learning rate of 1e30 trained three epochs without a NaN loss");
+    } catch (const cnnlab::numeric_error& e) {
+        const std::string message = e.what();
+        BOOST_TEST_MESSAGE(message);
+        for (const char* word : {"train_epoch: the loss became", "epoch 1, batch", "learning rate 1e+30", "smaller learning rate"})
+            BOOST_TEST(message.find(word) != std::string::npos, word << " missing from: " << message);
+    }
 }

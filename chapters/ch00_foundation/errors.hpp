@@ -26,6 +26,13 @@ struct data_error : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/// A computation whose result stopped being a number where one is needed: a training loss that
+/// became NaN or ∞ (the run diverged). The ops themselves let NaN and ∞ through, as IEEE arithmetic
+/// and PyTorch do; only a caller that asks for a finite result raises this.
+struct numeric_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
 /// Concatenates its arguments as `operator<<` prints them; the message builder of every error.
 template <class... Parts>
 std::string str(const Parts&... parts) {

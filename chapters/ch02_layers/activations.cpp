@@ -78,7 +78,7 @@ void activation_values(const T* in, T* out, std::size_t n, Activation activation
             return;
         case Activation::relu:
 #pragma omp parallel for simd schedule(static) if (n >= threaded_elements)
-            for (std::size_t i = 0; i < n; ++i) out[i] = in[i] > T(0) ? in[i] : T(0);  // branch-free select
+            for (std::size_t i = 0; i < n; ++i) out[i] = in[i] < T(0) ? T(0) : in[i];  // branch-free; NaN passes
             return;
         case Activation::leaky_relu:
 #pragma omp parallel for simd schedule(static) if (n >= threaded_elements)

@@ -174,6 +174,11 @@ EpochRecord train_epoch(Layer& network, const Dataset& train, const Dataset& tes
                                                order.begin() + std::min(count, (b + 1) * batch));
         const auto [images, labels] = gather_batch(train, indices);
         const StepResult step = train_step(network, images, labels, run);
+        if (!std::isfinite(step.loss))  // every later step would only carry the NaN on
+            throw numeric_error(str("train_epoch: the loss became ", step.loss, " at epoch ", run.history.size() + 1,
+                                    ", batch ", b + 1, " of ", batches, " (learning rate ",
+                                    learning_rate_of_epoch(run.options, run.history.size()),
+                                    "): training diverged and the parameters are no longer numbers; try a smaller learning rate"));
         loss_sum += step.loss * indices.size();
         correct += step.correct;
         seen += indices.size();

@@ -151,6 +151,8 @@ StepResult train_step(Layer& network, const Tensor4<float>& images, const std::v
 /// One epoch over `train` in a fresh shuffled order, then the accuracy on `test` (skipped when test
 /// is empty); appends its record to run.history and returns it. `progress` (may be empty) is called
 /// after every batch.
+/// \throws numeric_error when a batch's loss is NaN or ∞ (the run diverged; the error names the
+/// epoch, the batch and the learning rate)
 EpochRecord train_epoch(Layer& network, const Dataset& train, const Dataset& test, TrainingRun& run,
                         const std::function<void(const Progress&)>& progress = {});
 

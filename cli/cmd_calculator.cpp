@@ -87,18 +87,27 @@ void run(const std::string& op, const CalculatorOptions& o) {
 }  // namespace
 
 void add_calculator_commands(CLI::App& app) {
-    for (const char* op : {"xcorr2d", "conv2d", "xcorr1d", "conv1d"}) {
+    struct Command {
+        const char* name;
+        const char* example;  // arguments after the name
+    };
+    for (const auto [op, example] : {Command{"xcorr2d", "'0 1 2; 3 4 5; 6 7 8' '0 1; 2 3' --explain"},
+                                     Command{"conv2d", "'1 2 3; 4 5 6' '1 2; 3 4' --mode full --explain"},
+                                     Command{"xcorr1d", "'1 2 3 4 5' '1 0 -1' --mode same"},
+                                     Command{"conv1d", "'0 1 4 9 16' '1 -2 1'"}}) {
         const std::string name = op;
         const bool one_d = name.ends_with("1d");
-        auto* cmd = app.add_subcommand(name, std::string(name.starts_with("conv") ? "convolution" : "cross-correlation") +
-                                                 (one_d ? " of a signal" : " of a matrix") + " typed inline, e.g. '0 1 2; 3 4 5; 6 7 8'");
+        const char* what = one_d ? " of a signal typed inline, e.g. '0 1 4 9 16'"
+                                 : " of a matrix typed inline, e.g. '0 1 2; 3 4 5; 6 7 8'";
+        auto* cmd = app.add_subcommand(name, std::string(name.starts_with("conv") ? "convolution" : "cross-correlation") + what);
+        cmd->footer("Example: cnnlab " + name + " " + example);
         auto o = std::make_shared<CalculatorOptions>();
         cmd->add_option("INPUT", o->input, "input: inline '0 1 2; 3 4 5' or a text file")->required();
         cmd->add_option("KERNEL", o->kernel, "kernel: inline '0 1; 2 3' or a text file")->required();
         cmd->add_option("--mode", o->mode, "valid|same|full (narrow 窄 | equal-width 等宽 | wide 宽)");
-        cmd->add_option("--padding", o->padding, "explicit zeros: p, ph,pw or top,bottom,left,right (overrides --mode)")->delimiter(',');
-        cmd->add_option("--stride", o->stride, "s or sh,sw")->delimiter(',');
-        cmd->add_option("--dilation", o->dilation, "d or dh,dw")->delimiter(',');
+        cmd->add_option("--padding", o->padding, "explicit zeros: p, ph,pw or top,bottom,left,right (overrides --mode)")->delimiter(',')->check(non_negative);
+        cmd->add_option("--stride", o->stride, "s or sh,sw")->delimiter(',')->check(non_negative);
+        cmd->add_option("--dilation", o->dilation, "d or dh,dw")->delimiter(',')->check(non_negative);
         cmd->add_option("--algorithm", o->algorithm, "auto|direct|im2col|fft|separable");
         cmd->add_flag("--explain", o->explain, "show each window's products and sum");
         cmd->callback([name, o] { run(name, *o); });

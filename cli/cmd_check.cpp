@@ -13,6 +13,7 @@ namespace cnnlab::cli {
 
 void add_check_command(CLI::App& app) {
     auto* cmd = app.add_subcommand("check", "check your answers to the exercises (edit exercises/chNN/chNN_exercises.cpp, rebuild, run)");
+    cmd->footer("Examples:\n  cnnlab check 1\n  cnnlab check 5-2 --verbose\n  cnnlab check --list");
     struct Options {
         std::string selector;
         bool list = false;

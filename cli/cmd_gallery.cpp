@@ -84,6 +84,7 @@ void run_gallery(const std::string& image_path, const std::filesystem::path& out
 
 void add_gallery_command(CLI::App& app) {
     auto* cmd = app.add_subcommand("gallery", "apply the classic kernel table (note 000 §1.3 + the Laplacian) to an image");
+    cmd->footer("Example: cnnlab gallery data/chelsea.png --out /tmp/gallery");
     auto image = std::make_shared<std::string>();
     auto out_dir = std::make_shared<std::string>();
     cmd->add_option("IMAGE", *image, "a PNG/JPEG/BMP image, e.g. data/chelsea.png")->required();

@@ -144,6 +144,7 @@ void run_replay(const ReplayOptions& o) {
 
 void add_replay_command(CLI::App& app) {
     auto* cmd = app.add_subcommand("replay", "run the cases of a case file (test vectors from PyTorch/SciPy) and write the results");
+    cmd->footer("Example: cnnlab replay data/golden/ch02_layers.cases --out /tmp/layers.cases --compare");
     auto options = std::make_shared<ReplayOptions>();
     cmd->add_option("CASES", options->cases, "case file to read, e.g. data/golden/ch01_single_channel.cases")->required();
     cmd->add_option("--out,-o", options->out, "results file to write ('-' for standard output)")->required();
@@ -152,7 +153,7 @@ void add_replay_command(CLI::App& app) {
                   "or a case fails to run");
     cmd->add_option("--tolerance", options->tolerance, "largest allowed max |Δ| of any output per case for --compare")
         ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
+        ->check(non_negative);
     cmd->callback([options] { run_replay(*options); });
 }
 

@@ -75,15 +75,16 @@ void run(const ShapeOptions& o) {
 void add_shape_command(CLI::App& app) {
     auto o = std::make_shared<ShapeOptions>();
     CLI::App* cmd = app.add_subcommand("shape", "output/weight/bias shapes and parameter count of a conv layer");
+    cmd->footer("Example: cnnlab shape conv2d --input 4,2,3,5 --out-channels 3 --kernel 3,5 --padding 1,2");
     cmd->add_option("LAYER", o->layer, "conv2d or conv1d")->check(CLI::IsMember({"conv2d", "conv1d"}));
-    cmd->add_option("--input", o->input, "input sizes N,C,H,W (conv1d: N,C,L)")->delimiter(',')->required();
-    cmd->add_option("--out-channels", o->out_channels, "C_out")->required();
-    cmd->add_option("--kernel", o->kernel, "K or Kh,Kw")->delimiter(',')->required();
+    cmd->add_option("--input", o->input, "input sizes N,C,H,W (conv1d: N,C,L)")->delimiter(',')->required()->check(non_negative);
+    cmd->add_option("--out-channels", o->out_channels, "C_out")->required()->check(non_negative);
+    cmd->add_option("--kernel", o->kernel, "K or Kh,Kw")->delimiter(',')->required()->check(non_negative);
     cmd->add_option("--mode", o->mode, "valid|same|full, when --padding is not given");
-    cmd->add_option("--padding", o->padding, "p, ph,pw or top,bottom,left,right (conv1d: p or before,after)")->delimiter(',');
-    cmd->add_option("--stride", o->stride, "s or sh,sw")->delimiter(',');
-    cmd->add_option("--dilation", o->dilation, "d or dh,dw")->delimiter(',');
-    cmd->add_option("--groups", o->groups, "groups (C_in for depthwise)");
+    cmd->add_option("--padding", o->padding, "p, ph,pw or top,bottom,left,right (conv1d: p or before,after)")->delimiter(',')->check(non_negative);
+    cmd->add_option("--stride", o->stride, "s or sh,sw")->delimiter(',')->check(non_negative);
+    cmd->add_option("--dilation", o->dilation, "d or dh,dw")->delimiter(',')->check(non_negative);
+    cmd->add_option("--groups", o->groups, "groups (C_in for depthwise)")->check(non_negative);
     cmd->add_flag("--no-bias", o->no_bias, "a layer without bias");
     cmd->callback([o] { run(*o); });
 }

@@ -118,9 +118,10 @@ void add_summary_command(CLI::App& app) {
     for (const std::string& name : net_names()) names += (names.empty() ? "" : ", ") + name;
     CLI::App* cmd = app.add_subcommand(
         "summary", "a network's layers: output shape, parameters, multiply-accumulates, activations, receptive field");
+    cmd->footer("Example: cnnlab summary resnet50 --input 3,224,224 --classes 1000");
     cmd->add_option("NET", o->net, "the network: " + names)->required();
-    cmd->add_option("--input", o->input, "input size C,H,W (default: the network's usual input)")->delimiter(',');
-    cmd->add_option("--classes", o->classes, "number of classes (default: the net's usual count — 10 for LeNet, NiN and d2l's nets, 1000 for the ImageNet nets)");
+    cmd->add_option("--input", o->input, "input size C,H,W (default: the network's usual input)")->delimiter(',')->check(non_negative);
+    cmd->add_option("--classes", o->classes, "number of classes (default: the net's usual count — 10 for LeNet, NiN and d2l's nets, 1000 for the ImageNet nets)")->check(non_negative);
     cmd->add_flag("--json", o->json, "print JSON (total_params, total_macs and one object per layer)");
     cmd->callback([o] { run(*o); });
 }

@@ -149,16 +149,16 @@ void add_train_commands(CLI::App& app) {
     train->footer("Example: cnnlab train lenet --epochs 10 --batch 256 --lr 0.9 --init xavier --log lenet.csv --save lenet.ckpt");
     train->add_option("net", a->net, "the network (see cnnlab summary)");
     train->add_option("--data", a->data, "directory with the four Fashion-MNIST IDX files")->capture_default_str();
-    train->add_option("--epochs", a->epochs, "passes over the training set, default 10 (with --resume: the new total)");
+    train->add_option("--epochs", a->epochs, "passes over the training set, default 10 (with --resume: the new total)")->check(non_negative);
     train->add_option("--batch", a->batch, "mini-batch size")->capture_default_str()->check(CLI::PositiveNumber);
     train->add_option("--lr", a->learning_rate, "learning rate")->capture_default_str();
     train->add_option("--optimizer", a->optimizer, "sgd or adam")->capture_default_str();
     train->add_option("--momentum", a->momentum, "SGD momentum")->capture_default_str();
     train->add_option("--weight-decay", a->weight_decay, "L2 weight decay")->capture_default_str();
     train->add_option("--init", a->init, "weight initialization: he or xavier")->capture_default_str();
-    train->add_option("--seed", a->seed, "seed of initialization, shuffling and dropout")->capture_default_str();
-    train->add_option("--threads", a->threads, "threads (default: all cores)");
-    train->add_option("--limit", a->limit, "train on the first N training images only (0: all)")->capture_default_str();
+    train->add_option("--seed", a->seed, "seed of initialization, shuffling and dropout")->capture_default_str()->check(non_negative);
+    train->add_option("--threads", a->threads, "threads (default: all cores)")->check(non_negative);
+    train->add_option("--limit", a->limit, "train on the first N training images only (0: all)")->capture_default_str()->check(non_negative);
     train->add_option("--save", a->save, "write a checkpoint here after every epoch");
     train->add_option("--resume", a->resume, "continue the run saved in this checkpoint");
     train->add_option("--log", a->log, "write the epoch records to this CSV file");
@@ -172,7 +172,7 @@ void add_train_commands(CLI::App& app) {
     eval->footer("Example: cnnlab eval lenet.ckpt");
     eval->add_option("checkpoint", e->checkpoint, "a checkpoint written by cnnlab train --save")->required();
     eval->add_option("--data", e->data, "directory with the Fashion-MNIST IDX files")->capture_default_str();
-    eval->add_option("--threads", e->threads, "threads (default: all cores)");
+    eval->add_option("--threads", e->threads, "threads (default: all cores)")->check(non_negative);
     eval->callback([e] { run_eval(*e); });
 }
 

@@ -9,6 +9,7 @@ namespace cnnlab::cli {
 
 void add_verify_command(CLI::App& app) {
     auto* cmd = app.add_subcommand("verify", "check every claim of the chapters numerically (PASS / ERRATUM / FAIL)");
+    cmd->footer("Examples:\n  cnnlab verify --chapter 1\n  cnnlab verify --errata");
     struct Options {
         int chapter = 0;
         bool markdown = false;

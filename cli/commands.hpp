@@ -31,4 +31,10 @@ struct exit_with {
     int code;
 };
 
+/// Check of an option read into an unsigned size: refuses a negative number, which CLI11 would
+/// otherwise wrap around to \f$2^{64} - 1\f$ ("--padding -1" would become an absurd padding).
+inline const CLI::Validator non_negative{
+    [](std::string& text) { return text.starts_with('-') ? "must be a whole number >= 0, got " + text : std::string(); },
+    "INT>=0"};
+
 }  // namespace cnnlab::cli

@@ -16,6 +16,7 @@ packages=(
   libfftw3-dev                          # the FFT convolution path
   zlib1g-dev                            # gzip'd IDX files (Fashion-MNIST)
   libbenchmark-dev                      # benchmarks
+  clang-14 libclang-rt-14-dev libomp-14-dev   # the libFuzzer harnesses (fuzz/, the fuzz preset)
   dataset-fashion-mnist                 # the Fashion-MNIST images (Chapter 7 training)
   doxygen graphviz libjs-mathjax doxygen-awesome-css   # the site
 )

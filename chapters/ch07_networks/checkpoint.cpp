@@ -60,7 +60,7 @@ public:
         const std::uint64_t count = get<std::uint64_t>(what);
         if (count > (bytes_.size() - at_) / sizeof(float)) fail(what, "claims more values than the file holds");
         std::vector<float> v(count);
-        std::memcpy(v.data(), bytes_.data() + at_, count * sizeof(float));
+        if (count > 0) std::memcpy(v.data(), bytes_.data() + at_, count * sizeof(float));  // data() may be null when empty
         at_ += count * sizeof(float);
         return v;
     }
@@ -263,7 +263,7 @@ RestoredRun restore_checkpoint(const Checkpoint& c) {
             throw data_error(str("checkpoint of '", c.net, "': tensor ", i, " is '", t.name, "' with ", t.values.size(),
                                  " values, but the network's is '", expected[i].name, "' with ",
                                  expected[i].values.size()));
-        std::memcpy(expected[i].values.data(), t.values.data(), t.values.size() * sizeof(float));
+        if (!t.values.empty()) std::memcpy(expected[i].values.data(), t.values.data(), t.values.size() * sizeof(float));
     }
     RestoredRun restored{std::move(network), TrainingRun(c.options)};
     std::istringstream random(c.random_state);

@@ -66,12 +66,24 @@ public:
                std::uint32_t(bytes[3]);
     }
 
-    /// Reads exactly `size` bytes of data and checks that nothing follows them.
-    void read_body(std::uint8_t* out, std::size_t size) {
-        const std::size_t got = read(out, size);
-        if (got < size) fail(str("truncated: the header declares ", size, " data bytes but the file holds only ", got));
+    /// Reads exactly `size` bytes of data and checks that nothing follows them. The buffer grows as
+    /// the data arrives, one MiB at a time, so a header that declares far more than the file holds
+    /// costs no more memory than the file does.
+    std::vector<std::uint8_t> read_body(std::size_t size) {
+        constexpr std::size_t piece = std::size_t{1} << 20;
+        std::vector<std::uint8_t> out;
+        while (out.size() < size) {
+            const std::size_t had = out.size(), want = std::min(piece, size - had);
+            out.resize(had + want);
+            const std::size_t got = read(out.data() + had, want);
+            out.resize(had + got);
+            if (got < want) break;
+        }
+        if (out.size() < size)
+            fail(str("truncated: the header declares ", size, " data bytes but the file holds only ", out.size()));
         std::uint8_t extra;
         if (read(&extra, 1) != 0) fail(str("the file holds more than the ", size, " data bytes its header declares"));
+        return out;
     }
 
 private:
@@ -145,8 +157,7 @@ IdxImages read_idx_images(const std::filesystem::path& path) {
     images.count = sizes[0];
     images.rows = sizes[1];
     images.cols = sizes[2];
-    images.pixels.resize(elements);
-    file.read_body(images.pixels.data(), elements);
+    images.pixels = file.read_body(elements);
     return images;
 }
 
@@ -154,9 +165,7 @@ std::vector<std::uint8_t> read_idx_labels(const std::filesystem::path& path) {
     IdxFile file("read_idx_labels", path);
     const auto sizes = read_header(file, 1, "label");
     const std::size_t count = checked_elements(file, sizes, ("count = " + sizes_string(sizes)).c_str());
-    std::vector<std::uint8_t> labels(count);
-    file.read_body(labels.data(), count);
-    return labels;
+    return file.read_body(count);
 }
 
 const std::array<std::string_view, 10>& fashion_mnist_class_names() {

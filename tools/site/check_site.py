@@ -11,6 +11,7 @@ Static pass, over every HTML file:
 Browser pass (Debian's chromium, headless, driven through the DevTools protocol over a pipe, so only
 the standard library is needed): the html directory is served on 127.0.0.1 and every page is opened;
 after MathJax has finished,
+  * no JavaScript error: no uncaught exception and no console.error while the page loads;
   * every <img> must have loaded (naturalWidth > 0);
   * every formula must have been typeset: no MathJax error, as many rendered formulas as TeX sources,
     and no raw TeX (\\f$, \\f[, \\(, \\[, $$, \\begin{) left in the prose (code listings excepted);
@@ -209,6 +210,18 @@ class Browser:
             raise RuntimeError(result["exceptionDetails"].get("text", "exception"))
         return result["result"].get("value")
 
+    def page_errors(self):
+        """The page's JavaScript errors since it was opened: uncaught exceptions and console.error calls."""
+        errors = []
+        for event in self._events:
+            params = event.get("params", {})
+            if event["method"] == "Runtime.exceptionThrown":
+                details = params.get("exceptionDetails", {})
+                errors.append(details.get("exception", {}).get("description") or details.get("text", "exception"))
+            elif event["method"] == "Runtime.consoleAPICalled" and params.get("type") == "error":
+                errors.append(" ".join(str(a.get("value", a.get("description", ""))) for a in params.get("args", [])))
+        return errors
+
     def set_viewport(self, height):
         self.call("Emulation.setDeviceMetricsOverride", {"width": self.width, "height": int(height),
                                                          "deviceScaleFactor": 1, "mobile": False}, in_page=True)
@@ -279,6 +292,8 @@ def check_in_browser(browser, base_url, root, pages, shots, max_height):
         except Exception as error:  # a page that does not load is a failure, not a crash
             failures.append(f"{name}: could not be opened in chromium ({error})")
             continue
+        for error in browser.page_errors():
+            failures.append(f"{name}: JavaScript error: {error.splitlines()[0][:160] if error else '(no message)'}")
         for image in info["images"]:
             if not image["ok"]:
                 failures.append(f"{name}: image {image['src']} did not load")

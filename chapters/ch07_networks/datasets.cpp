@@ -67,13 +67,13 @@ public:
     }
 
     /// Reads exactly `size` bytes of data and checks that nothing follows them. The buffer grows as
-    /// the data arrives, one MiB at a time, so a header that declares far more than the file holds
-    /// costs no more memory than the file does.
+    /// the data arrives, doubling from 64 KiB, so a header that declares far more than the file holds
+    /// costs no more memory than about twice the file.
     std::vector<std::uint8_t> read_body(std::size_t size) {
-        constexpr std::size_t piece = std::size_t{1} << 20;
+        constexpr std::size_t first_piece = std::size_t{64} << 10;
         std::vector<std::uint8_t> out;
         while (out.size() < size) {
-            const std::size_t had = out.size(), want = std::min(piece, size - had);
+            const std::size_t had = out.size(), want = std::min(std::max(first_piece, had), size - had);
             out.resize(had + want);
             const std::size_t got = read(out.data() + had, want);
             out.resize(had + got);

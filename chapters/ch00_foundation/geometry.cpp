@@ -47,8 +47,11 @@ Axis make_axis(std::string_view op, std::string_view axis_name, std::size_t inpu
     if (kernel == 0) throw shape_error(str(op, ": kernel is empty along ", axis_name, "; it needs at least one tap"));
     Axis axis{input, kernel, stride, dilation, {}, 0};
     // Sizes typed by a user can be anything: refuse the ones whose arithmetic would wrap around.
-    const std::string context = str(op, " along ", axis_name);
-    const std::size_t k_eff = checked_product(context.c_str(), "dilation × (kernel − 1)", dilation, kernel - 1) + 1;
+    std::size_t span = 0;  // the message is built only on failure: make_axis runs on every op call
+    if (__builtin_mul_overflow(dilation, kernel - 1, &span))
+        throw shape_error(str(op, " along ", axis_name, ": dilation × (kernel − 1) ", dilation, " × ", kernel - 1,
+                              " does not fit in a 64-bit size"));
+    const std::size_t k_eff = span + 1;
     axis.pad = std::holds_alternative<Mode>(padding) ? mode_padding(std::get<Mode>(padding), k_eff) : std::get<Sides>(padding);
     if (input > max_padded_input || axis.pad.before > max_padded_input - input || axis.pad.after > max_padded_input - input - axis.pad.before)
         throw shape_error(str(op, ": padding ", axis.pad.before, "+", axis.pad.after, " along ", axis_name,

@@ -25,12 +25,15 @@
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <set>
 #include <span>
 #include <sstream>
 #include <stdexcept>
+#include <string>
+#include <utility>
 
 namespace ex = cnnlab::exercises;
 namespace ch01 = cnnlab::exercises::ch01;
@@ -88,6 +91,29 @@ BOOST_AUTO_TEST_CASE(solutions_report_exits_zero) {
     std::ostringstream out;
     BOOST_TEST(ex::run_check(out, "", /*require_all=*/true) == 0);
     BOOST_TEST(out.str().find("60 exercises: 60 right, 0 wrong, 0 errors, 0 not attempted") != std::string::npos, out.str());
+}
+
+// The site's exercises page is exercises/README.md: its index (one table per chapter, the id in the
+// first cell) must list exactly the registered exercises, each under its own chapter's heading.
+BOOST_AUTO_TEST_CASE(the_readme_index_lists_exactly_the_registered_exercises) {
+    std::ifstream readme(CNNLAB_SOURCE_DIR "/exercises/README.md");
+    BOOST_TEST_REQUIRE(readme.good());
+    std::set<std::pair<int, std::string>> listed;
+    bool in_index = false;
+    int chapter = 0;
+    for (std::string line; std::getline(readme, line);) {
+        if (line.starts_with("## ")) in_index = line == "## Index";
+        if (!in_index) continue;
+        if (line.starts_with("### Chapter ")) chapter = std::stoi(line.substr(12));
+        if (line.starts_with("| `")) {
+            const std::string id = line.substr(3, line.find('`', 3) - 3);
+            BOOST_TEST(listed.insert({chapter, id}).second, "listed twice: " << id);
+        }
+    }
+    std::set<std::pair<int, std::string>> registered;
+    for (const ex::Exercise& e : ex::all_exercises().exercises()) registered.insert({e.chapter, e.id});
+    for (const auto& [c, id] : registered) BOOST_TEST(listed.count({c, id}) == 1u, "Chapter " << c << "'s " << id << " is missing from the README's index");
+    for (const auto& [c, id] : listed) BOOST_TEST(registered.count({c, id}) == 1u, "the README lists " << id << " under Chapter " << c << ", which registers no such exercise");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

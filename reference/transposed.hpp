@@ -258,7 +258,7 @@ Tensor4<T> conv_transpose2d_by_matrix(const Tensor4<T>& z, const Tensor4<T>& wei
 /// The plane \f$Z\f$ with \f$s - 1\f$ zeros inserted between neighbouring cells along each axis,
 /// \f$((H-1)s_h + 1) \times ((W-1)s_w + 1)\f$ with \f$Z_{ij}\f$ at \f$(i s_h, j s_w)\f$ and zeros
 /// elsewhere: the input of nndl §5.5's fractionally strided convolution 微步卷积, which then
-/// slides over it with stride 1 — "stride \f$1/s\f$" over \f$Z\f$.
+/// slides over it with stride 1 — “stride \f$1/s\f$” over \f$Z\f$.
 /// \throws argument_error for a zero stride; shape_error for an empty plane
 template <class T>
 arma::Mat<T> zero_insert(const arma::Mat<T>& z, Step2 stride) {

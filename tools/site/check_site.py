@@ -15,6 +15,7 @@ after MathJax has finished,
   * every <img> must have loaded (naturalWidth > 0);
   * every formula must have been typeset: no MathJax error, as many rendered formulas as TeX sources,
     and no raw TeX (\\f$, \\f[, \\(, \\[, $$, \\begin{) left in the prose (code listings excepted);
+  * no HTML tag shown as text (`<tt>…</tt>` where Doxygen escaped Markdown it did not render);
   * a full-height screenshot of the page is saved into the screenshots folder.
 
 Exit status 0 when nothing failed, 1 otherwise; every failure is printed as "page: problem".
@@ -29,6 +30,7 @@ import http.server
 import json
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -38,6 +40,8 @@ import time
 import urllib.parse
 
 RAW_TEX_MARKERS = ("\\f$", "\\f[", "\\f]", "\\(", "\\[", "$$", "\\begin{")
+# An HTML tag shown as text: Markdown that Doxygen escaped instead of rendering (`code` in a heading, say).
+LITERAL_TAG = re.compile(r"</?(?:tt|code|em|strong|b|i|br|sup|sub|span|div|a|p|table|td|tr)\b[^<>]{0,80}>")
 EXTERNAL_SCHEMES = ("http:", "https:", "mailto:", "javascript:", "data:", "ftp:", "file:")
 
 
@@ -310,6 +314,10 @@ def check_in_browser(browser, base_url, root, pages, shots, max_height):
                 context = info["text"][max(0, position - 40):position + 60].replace("\n", " ")
                 failures.append(f"{name}: raw TeX {marker!r} left in the text: …{context}…")
                 break
+        tag = LITERAL_TAG.search(info["text"])
+        if tag:
+            context = info["text"][max(0, tag.start() - 40):tag.end() + 40].replace("\n", " ")
+            failures.append(f"{name}: HTML tag {tag.group(0)!r} shown as text: …{context}…")
         if shots:
             out = shots / (name.replace("/", "__").removesuffix(".html") + ".png")
             try:

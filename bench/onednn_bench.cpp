@@ -8,6 +8,15 @@
 //   onednn-direct+reorders/T  the direct primitive with the input reordered from, and the output to,
 //                        cnnlab's plain layout on every call (a layer fed plain tensors pays this)
 //
+// and the layers Chapter 3 times (its groups ch03-*) get oneDNN's backward passes, primitive only:
+//
+//   input/onednn-direct/T, input/onednn-winograd/T      backward-data (∂X), direct and Winograd
+//   weight/onednn-direct/T, weight/onednn-winograd/T    backward-weights (∂W, no bias: cnnlab's pass
+//                                                       computes ∂W alone)
+//
+// each created with the hint of a forward_training primitive of the same algorithm, as a training
+// framework creates them; the Winograd rows only where oneDNN implements the pass.
+//
 // cnnlab's planes are column-major, so its plain layout is NCWH in row-major terms: the user memory
 // is described by strides {C·H·W, H·W, 1, H} on dims {N, C, H, W} — the same bytes cnnlab reads.
 // The summary's "× oneDNN" column divides a row's rate by the best oneDNN primitive rate (direct
@@ -17,9 +26,12 @@
 
 #include <dnnl.hpp>
 
+#include <algorithm>
 #include <exception>
+#include <iterator>
 #include <random>
 #include <string>
+#include <unordered_map>
 
 namespace {
 
@@ -36,9 +48,14 @@ memory::dims dims_of(const cnnlab::Shape4& t) {
     return memory::dims{memory::dim(t.n), memory::dim(t.c), memory::dim(t.h), memory::dim(t.w)};
 }
 
-/// oneDNN's forward convolution of one shape with `algorithm`, layouts left to it (format_tag::any).
-/// \throws dnnl::error when oneDNN does not implement the algorithm for the shape
-dnnl::convolution_forward::primitive_desc forward_descriptor(const LayerShape& s, dnnl::algorithm algorithm) {
+/// The memory descriptors and geometry every pass of one shape is created from, layouts left to
+/// oneDNN (format_tag::any).
+struct Descriptors {
+    memory::desc src, weights, bias, dst;
+    memory::dims strides, padding_before, padding_after;
+};
+
+Descriptors descriptors_of(const LayerShape& s) {
     const cnnlab::LayerGeometry g = cnnlab::bench::geometry_of(s, s.n, s.size);
     const memory::dims weight_dims =
         s.groups == 1 ? memory::dims{memory::dim(s.c_out), memory::dim(s.c_in), memory::dim(s.kernel), memory::dim(s.kernel)}
@@ -52,9 +69,17 @@ dnnl::convolution_forward::primitive_desc forward_descriptor(const LayerShape& s
     const memory::desc dst_any(dims_of(g.output), memory::data_type::f32, any);
     const memory::desc weights_any(weight_dims, memory::data_type::f32, any);
     const memory::desc bias_desc({memory::dim(s.c_out)}, memory::data_type::f32, memory::format_tag::x);
-    const dnnl::convolution_forward::desc operation(dnnl::prop_kind::forward_inference, algorithm, src_any, weights_any,
-                                                    bias_desc, dst_any, {stride, stride}, {pad, pad},
-                                                    {pad_after, pad_after});
+    return {src_any, weights_any, bias_desc, dst_any, {stride, stride}, {pad, pad}, {pad_after, pad_after}};
+}
+
+/// oneDNN's forward convolution of one shape with `algorithm` (`kind`: inference, or training as the
+/// hint of the backward passes).
+/// \throws dnnl::error when oneDNN does not implement the algorithm for the shape
+dnnl::convolution_forward::primitive_desc forward_descriptor(const LayerShape& s, dnnl::algorithm algorithm,
+                                                              dnnl::prop_kind kind = dnnl::prop_kind::forward_inference) {
+    const Descriptors d = descriptors_of(s);
+    const dnnl::convolution_forward::desc operation(kind, algorithm, d.src, d.weights, d.bias, d.dst, d.strides,
+                                                    d.padding_before, d.padding_after);
     return dnnl::convolution_forward::primitive_desc(operation, cpu_engine());
 }
 
@@ -119,6 +144,74 @@ void onednn_forward(benchmark::State& state, const LayerShape& s, dnnl::algorith
     }
 }
 
+/// Fills a memory with uniform values in [-1, 1] (fixed seed).
+void fill_memory(const memory& m) { OneDnnLayer::fill(m); }
+
+/// One oneDNN backward pass of a shape with its memories: backward-data (`input`) or backward-weights.
+struct OneDnnBackward {
+    dnnl::primitive pass;
+    std::string implementation;
+    std::unordered_map<int, memory> arguments;
+
+    OneDnnBackward(const LayerShape& s, dnnl::algorithm algorithm, bool input) {
+        const Descriptors d = descriptors_of(s);
+        const auto hint = forward_descriptor(s, algorithm, dnnl::prop_kind::forward_training);
+        const auto add = [&](int argument, const memory::desc& desc) {
+            arguments.emplace(argument, memory(desc, cpu_engine()));
+            fill_memory(arguments.at(argument));
+        };
+        if (input) {
+            const dnnl::convolution_backward_data::primitive_desc pd(
+                {algorithm, d.src, d.weights, d.dst, d.strides, d.padding_before, d.padding_after}, cpu_engine(), hint);
+            add(DNNL_ARG_DIFF_DST, pd.diff_dst_desc());
+            add(DNNL_ARG_WEIGHTS, pd.weights_desc());
+            add(DNNL_ARG_DIFF_SRC, pd.diff_src_desc());
+            pass = dnnl::convolution_backward_data(pd);
+            implementation = pd.impl_info_str();
+        } else {
+            const dnnl::convolution_backward_weights::primitive_desc pd(
+                {algorithm, d.src, d.weights, d.dst, d.strides, d.padding_before, d.padding_after}, cpu_engine(), hint);
+            add(DNNL_ARG_SRC, pd.src_desc());
+            add(DNNL_ARG_DIFF_DST, pd.diff_dst_desc());
+            add(DNNL_ARG_DIFF_WEIGHTS, pd.diff_weights_desc());
+            pass = dnnl::convolution_backward_weights(pd);
+            implementation = pd.impl_info_str();
+        }
+    }
+
+    void run(dnnl::stream& stream) {
+        pass.execute(stream, arguments);
+        stream.wait();
+    }
+};
+
+void onednn_backward(benchmark::State& state, const LayerShape& s, dnnl::algorithm algorithm, bool input) {
+    const cnnlab::bench::ThreadCount threads(int(state.range(0)));
+    try {
+        OneDnnBackward pass(s, algorithm, input);
+        dnnl::stream stream(cpu_engine());
+        pass.run(stream);
+        for (auto _ : state) pass.run(stream);
+        cnnlab::bench::set_flops(state, cnnlab::bench::geometry_of(s, s.n, s.size).flops());
+        state.SetLabel(pass.implementation);
+    } catch (const std::exception& error) {
+        state.SkipWithError(error.what());
+    }
+}
+
+/// True when oneDNN implements the backward pass (`input`: data, else weights) with `algorithm`.
+bool backward_implemented(const LayerShape& s, dnnl::algorithm algorithm, bool input) {
+    try {
+        OneDnnBackward probe(s, algorithm, input);
+        return true;
+    } catch (const dnnl::error&) {
+        return false;
+    }
+}
+
+/// The layers whose backward passes bench/ch03_bench.cpp times: their oneDNN rows join its groups.
+const std::string chapter3_layers[] = {"ex5-4", "vgg-conv3-n1", "vgg-conv3-n8", "lenet-conv1", "lenet-conv2"};
+
 /// True when oneDNN implements `algorithm` for the shape (Winograd: 3×3, stride 1, and its own
 /// limits): the descriptor alone, no memory allocated at registration.
 bool implemented(const LayerShape& s, dnnl::algorithm algorithm) {
@@ -141,6 +234,17 @@ void register_all() {
                                               dnnl::algorithm::convolution_winograd, false));
         both(benchmark::RegisterBenchmark((group + "onednn-direct+reorders").c_str(), onednn_forward, s,
                                           dnnl::algorithm::convolution_direct, true));
+
+        const std::string name = std::string(s.group).substr(std::string("ch02-").size());
+        if (std::find(std::begin(chapter3_layers), std::end(chapter3_layers), name) == std::end(chapter3_layers)) continue;
+        for (const bool input : {true, false}) {
+            const std::string pass = "ch03-" + name + (input ? "/input/" : "/weight/");
+            both(benchmark::RegisterBenchmark((pass + "onednn-direct").c_str(), onednn_backward, s,
+                                              dnnl::algorithm::convolution_direct, input));
+            if (s.kernel == 3 && backward_implemented(s, dnnl::algorithm::convolution_winograd, input))
+                both(benchmark::RegisterBenchmark((pass + "onednn-winograd").c_str(), onednn_backward, s,
+                                                  dnnl::algorithm::convolution_winograd, input));
+        }
     }
 }
 

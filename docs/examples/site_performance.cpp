@@ -4,7 +4,8 @@
 //
 //   bench/results/ch02.csv          the forward pass: cnnlab's paths, the sgemm ceiling and oneDNN 2.6's
 //                                   primitives (direct, Winograd, direct with its layout reorders), one run
-//   bench/results/ch03.csv          the forward and both backward passes of five of the layers
+//   bench/results/ch03.csv          the forward and both backward passes of five of the layers, cnnlab's
+//                                   and oneDNN's backward primitives (direct, Winograd), one run
 //   bench/results/pytorch_conv.csv  PyTorch's three passes on every layer (bench/pytorch_conv.py)
 //
 // Every rate is GFLOP/s of the forward's direct formula over wall time, whatever the pass or path computes,
@@ -37,13 +38,14 @@ struct Pass {
     const char* group_prefix;   ///< that file's group names: prefix + the layer's name after "ch02-"
     const char* cnnlab_path;    ///< the automatic path of the pass
     const char* pytorch_path;   ///< in pytorch_conv.csv
-    bool onednn;                ///< oneDNN timed (forward only, in ch02.csv)
+    const char* onednn_prefix;  ///< oneDNN's paths in the same file: prefix + "onednn-direct", "onednn-winograd"
+    bool reorders;              ///< oneDNN's direct primitive with its layout reorders timed (forward only)
 };
 
 const Pass passes[] = {
-    {"forward", "ch02.csv", "ch02-", "automatic", "pytorch/forward", true},
-    {"backward-data", "ch03.csv", "ch03-", "input/automatic", "pytorch/input", false},
-    {"backward-weights", "ch03.csv", "ch03-", "weight/automatic", "pytorch/weight", false},
+    {"forward", "ch02.csv", "ch02-", "automatic", "pytorch/forward", "", true},
+    {"backward-data", "ch03.csv", "ch03-", "input/automatic", "pytorch/input", "input/", false},
+    {"backward-weights", "ch03.csv", "ch03-", "weight/automatic", "pytorch/weight", "weight/", false},
 };
 
 std::optional<double> rate(const figures::BenchTable& table, const std::string& group, const std::string& path, int threads) {
@@ -51,11 +53,12 @@ std::optional<double> rate(const figures::BenchTable& table, const std::string& 
     return row ? std::optional<double>(row->gflops) : std::nullopt;
 }
 
-/// oneDNN's fastest primitive on a group (direct or Winograd, layouts excluded).
-std::optional<double> onednn_best(const figures::BenchTable& table, const std::string& group, int threads) {
+/// oneDNN's fastest primitive for a pass on a group (direct or Winograd, layouts excluded).
+std::optional<double> onednn_best(const figures::BenchTable& table, const std::string& group, const std::string& prefix,
+                                  int threads) {
     std::optional<double> best;
     for (const char* path : {"onednn-direct", "onednn-winograd"})
-        if (const auto r = rate(table, group, path, threads); r && (!best || *r > *best)) best = r;
+        if (const auto r = rate(table, group, prefix + path, threads); r && (!best || *r > *best)) best = r;
     return best;
 }
 
@@ -113,10 +116,8 @@ int main() try {
             std::optional<double> ours[2], onednn[2], reorders[2], torch[2];
             for (int t = 1; t <= 2; ++t) {
                 ours[t - 1] = rate(table, group, p.cnnlab_path, t);
-                if (p.onednn) {
-                    onednn[t - 1] = ratio(ours[t - 1], onednn_best(table, group, t));
-                    reorders[t - 1] = ratio(ours[t - 1], rate(table, group, "onednn-direct+reorders", t));
-                }
+                onednn[t - 1] = ratio(ours[t - 1], onednn_best(table, group, p.onednn_prefix, t));
+                if (p.reorders) reorders[t - 1] = ratio(ours[t - 1], rate(table, group, "onednn-direct+reorders", t));
                 torch[t - 1] = ratio(ours[t - 1], rate(pytorch, shape.group, p.pytorch_path, t));
                 versus_onednn.add(onednn[t - 1]);
                 versus_onednn_reorders.add(reorders[t - 1]);

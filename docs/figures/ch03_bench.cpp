@@ -10,13 +10,15 @@
 //     ch03-ex5-4,input/gemm_col2im,1,83.1
 //
 // Paths are "forward/ALGORITHM", "input/ALGORITHM", "weight/ALGORITHM" and the naive
-// "reference/input", "reference/weight". Every row counts the forward's FLOPs, so a backward bar's
+// "reference/input", "reference/weight", and oneDNN's backward primitives of the same run,
+// "input/onednn-direct", "weight/onednn-winograd"… (drawn in browns, without the "× fwd"). Every row counts the forward's FLOPs, so a backward bar's
 // time over the forward's is forward/automatic's GFLOP/s over its own (same group and thread
 // count). Groups and paths are drawn in the order they first appear. The naive references ran
 // single-threaded: they are drawn in the 1-thread panel only, with no note in the others.
 #include "docs/figures/bench_chart.hpp"
 
 #include <cstdio>
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
@@ -40,9 +42,12 @@ std::string colour_of(const std::string& pass, std::size_t index) {
     return found->second[index % found->second.size()];
 }
 
-/// A bar's label: its GFLOP/s, and for a backward pass also its time over the forward's.
+/// oneDNN's rows (bench/onednn_bench.cpp): "input/onednn-direct", "weight/onednn-winograd".
+bool is_onednn(const std::string& path) { return path.find("/onednn") != std::string::npos; }
+
+/// A bar's label: its GFLOP/s, and for a backward pass of cnnlab also its time over the forward's.
 std::string bar_label(const figures::BenchTable& table, const figures::BenchRow& row) {
-    const bool backward = pass_of(row.path) == "input" || pass_of(row.path) == "weight";
+    const bool backward = (pass_of(row.path) == "input" || pass_of(row.path) == "weight") && !is_onednn(row.path);
     const figures::BenchRow* forward = table.find(row.group, "forward/automatic", row.threads);
     if (!backward || !forward) return figures::gflops_label(row.gflops);
     char label[48];
@@ -66,8 +71,13 @@ figures::BarChart describe(const figures::BenchTable& table) {
         .bar_label = bar_label,
         .note_missing = false,
     };
+    // oneDNN's rows, the yardstick, in shades of brown apart from cnnlab's passes.
+    static const char* const onednn_palette[] = {"#8C510A", "#BF812D", "#DFC27D", "#543005"};
     std::map<std::string, std::size_t> shade;  // pass → next shade
-    for (const std::string& p : chart.paths) chart.colour[p] = colour_of(pass_of(p), shade[pass_of(p)]++);
+    std::size_t next_onednn = 0;
+    for (const std::string& p : chart.paths)
+        chart.colour[p] = is_onednn(p) ? onednn_palette[next_onednn++ % std::size(onednn_palette)]
+                                       : colour_of(pass_of(p), shade[pass_of(p)]++);
     return chart;
 }
 

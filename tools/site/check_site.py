@@ -264,11 +264,12 @@ new Promise(resolve => {
       ? MathJax.Hub.getAllJax().filter(j => j.texError).map(j => j.originalText).slice(0, 5) : [];
     const images = Array.from(document.images).map(i => ({src: i.getAttribute('src'), ok: i.complete && i.naturalWidth > 0}));
     // The text a reader sees as prose: code listings may show TeX legitimately (doc comments in
-    // source views), and MathJax keeps each formula's TeX in a <script>, so leave both out.
+    // source views), and MathJax keeps each formula's TeX in a <script>, so leave both out; an
+    // <iframe>'s fallback text (Doxygen's "This browser is not able to show SVG") is never shown.
     let text = '';
     if (document.body) {
       const copy = document.body.cloneNode(true);
-      copy.querySelectorAll('script, style, pre, code, div.fragment, .MathJax_Preview').forEach(e => e.remove());
+      copy.querySelectorAll('script, style, pre, code, iframe, div.fragment, .MathJax_Preview').forEach(e => e.remove());
       text = copy.textContent;
     }
     resolve({title: document.title, sources, rendered, errors, jaxErrors, images, text,

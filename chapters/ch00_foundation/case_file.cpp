@@ -218,7 +218,9 @@ private:
                 throw Problem{d.line, str("tensor '", name, "': more than ", max_tensor_elements, " elements")};
             count *= static_cast<std::size_t>(*size);
         }
-        tensor.values.reserve(count);
+        // The values are tokens already read: a header that declares more than the file holds must not
+        // reserve memory for them (the loop below then reports the file as truncated).
+        tensor.values.reserve(std::min(count, tokens_.size() - pos_));
         for (std::size_t i = 0; i < count; ++i) {
             if (pos_ >= tokens_.size())
                 throw Problem{last_line(), str("file ends after ", i, " of the ", count, " values of tensor '", name, "' (truncated?)")};

@@ -82,7 +82,7 @@ Geometry2d resolve_geometry(std::string_view op, std::size_t input_rows, std::si
     Geometry2d geometry{
         make_axis(context, "rows", input_rows, kernel_rows, options.stride.rows, options.dilation.rows, row_padding),
         make_axis(context, "columns", input_cols, kernel_cols, options.stride.cols, options.dilation.cols, col_padding)};
-    check_allocation(context.c_str(), str("output ", size_string(geometry.rows.output, geometry.cols.output)),
+    check_allocation(context.c_str(), [&] { return str("output ", size_string(geometry.rows.output, geometry.cols.output)); },
                      checked_product(context.c_str(), "output rows × columns", geometry.rows.output, geometry.cols.output),
                      sizeof(float));
     return geometry;

@@ -168,8 +168,9 @@ private:
         return plane_offset(n, c) + w * shape_.h + h;
     }
     static std::size_t checked_elements(const Shape4& shape) {
-        check_allocation("Tensor4", cnnlab::str("shape ", shape.str()), shape.elements(), sizeof(T));
-        return shape.elements();
+        const std::size_t elements = shape.elements();
+        check_allocation("Tensor4", [&] { return cnnlab::str("shape ", shape.str()); }, elements, sizeof(T));
+        return elements;
     }
     void check_plane(std::size_t n, std::size_t c) const {
         if (n >= shape_.n || c >= shape_.c)

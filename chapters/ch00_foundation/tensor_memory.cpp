@@ -75,13 +75,16 @@ std::size_t checked_product(const char* op, const char* what, std::size_t a, std
     return product;
 }
 
-void check_allocation(const char* op, const std::string& what, std::size_t elements, std::size_t element_bytes) {
+bool allocation_fits(std::size_t elements, std::size_t element_bytes) {
     std::size_t bytes = 0;
-    const bool overflows = __builtin_mul_overflow(elements, element_bytes, &bytes);
+    if (__builtin_mul_overflow(elements, element_bytes, &bytes)) return false;
     const std::size_t memory = physical_memory_bytes();
-    if (overflows || (memory > 0 && bytes > memory))
-        throw shape_error(str(op, ": ", what, " has ", elements, " elements (", gibibytes(double(elements) * double(element_bytes)),
-                              "), more than this machine's memory (", gibibytes(double(memory)), "); refused as absurd"));
+    return memory == 0 || bytes <= memory;
+}
+
+void refuse_allocation(const char* op, const std::string& what, std::size_t elements, std::size_t element_bytes) {
+    throw shape_error(str(op, ": ", what, " has ", elements, " elements (", gibibytes(double(elements) * double(element_bytes)),
+                          "), more than this machine's memory (", gibibytes(double(physical_memory_bytes())), "); refused as absurd"));
 }
 
 std::size_t cached_tensor_bytes() {

@@ -27,10 +27,21 @@ std::size_t physical_memory_bytes();
 /// `std::size_t` (sizes typed by a user can be anything; a wrapped product would allocate too little).
 std::size_t checked_product(const char* op, const char* what, std::size_t a, std::size_t b);
 
-/// Refuses, with a shape_error naming `op` and `what` ("output 1×1×99999×99999"), an allocation of
-/// `elements` values of `element_bytes` each that could never fit: more bytes than the machine's
-/// physical memory (or than `std::size_t` holds). A clear message instead of `std::bad_alloc`.
-void check_allocation(const char* op, const std::string& what, std::size_t elements, std::size_t element_bytes);
+/// Whether `elements` values of `element_bytes` each could fit: no more bytes than the machine's
+/// physical memory (and than `std::size_t` holds).
+bool allocation_fits(std::size_t elements, std::size_t element_bytes);
+
+/// Throws the shape_error of an allocation that does not fit, naming `op` and `what` ("output 1×1×99999×99999").
+[[noreturn]] void refuse_allocation(const char* op, const std::string& what, std::size_t elements, std::size_t element_bytes);
+
+/// Refuses, with a shape_error naming `op` and `describe()` ("output 1×1×99999×99999"), an allocation
+/// of `elements` values of `element_bytes` each that could never fit (allocation_fits): a clear
+/// message instead of `std::bad_alloc`. `describe` is called only then, so a check on every tensor
+/// costs no string.
+template <class Describe>
+void check_allocation(const char* op, Describe describe, std::size_t elements, std::size_t element_bytes) {
+    if (!allocation_fits(elements, element_bytes)) refuse_allocation(op, describe(), elements, element_bytes);
+}
 
 namespace detail {
 /// Storage for `bytes` bytes of tensor data, 64-byte aligned: a kept block when one fits.

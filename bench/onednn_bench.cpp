@@ -32,6 +32,8 @@
 #include <random>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace {
 
@@ -144,8 +146,17 @@ void onednn_forward(benchmark::State& state, const LayerShape& s, dnnl::algorith
     }
 }
 
-/// Fills a memory with uniform values in [-1, 1] (fixed seed).
-void fill_memory(const memory& m) { OneDnnLayer::fill(m); }
+/// oneDNN's backward pass `Pass` (convolution_backward_data or _weights) of one shape with `algorithm`,
+/// created with the hint of a forward_training primitive, as a training framework creates it. Both
+/// passes are described alike: algorithm, (diff) source, (diff) weights, diff destination, geometry.
+/// \throws dnnl::error when oneDNN does not implement the pass for the shape
+template <class Pass>
+typename Pass::primitive_desc backward_descriptor(const LayerShape& s, dnnl::algorithm algorithm) {
+    const Descriptors d = descriptors_of(s);
+    const typename Pass::desc operation(algorithm, d.src, d.weights, d.dst, d.strides, d.padding_before, d.padding_after);
+    return typename Pass::primitive_desc(operation, cpu_engine(),
+                                         forward_descriptor(s, algorithm, dnnl::prop_kind::forward_training));
+}
 
 /// One oneDNN backward pass of a shape with its memories: backward-data (`input`) or backward-weights.
 struct OneDnnBackward {
@@ -154,29 +165,26 @@ struct OneDnnBackward {
     std::unordered_map<int, memory> arguments;
 
     OneDnnBackward(const LayerShape& s, dnnl::algorithm algorithm, bool input) {
-        const Descriptors d = descriptors_of(s);
-        const auto hint = forward_descriptor(s, algorithm, dnnl::prop_kind::forward_training);
-        const auto add = [&](int argument, const memory::desc& desc) {
-            arguments.emplace(argument, memory(desc, cpu_engine()));
-            fill_memory(arguments.at(argument));
-        };
         if (input) {
-            const dnnl::convolution_backward_data::primitive_desc pd(
-                {algorithm, d.src, d.weights, d.dst, d.strides, d.padding_before, d.padding_after}, cpu_engine(), hint);
-            add(DNNL_ARG_DIFF_DST, pd.diff_dst_desc());
-            add(DNNL_ARG_WEIGHTS, pd.weights_desc());
-            add(DNNL_ARG_DIFF_SRC, pd.diff_src_desc());
-            pass = dnnl::convolution_backward_data(pd);
-            implementation = pd.impl_info_str();
+            const auto pd = backward_descriptor<dnnl::convolution_backward_data>(s, algorithm);
+            create<dnnl::convolution_backward_data>(pd, {{DNNL_ARG_DIFF_DST, pd.diff_dst_desc()}, {DNNL_ARG_WEIGHTS, pd.weights_desc()},
+                        {DNNL_ARG_DIFF_SRC, pd.diff_src_desc()}});
         } else {
-            const dnnl::convolution_backward_weights::primitive_desc pd(
-                {algorithm, d.src, d.weights, d.dst, d.strides, d.padding_before, d.padding_after}, cpu_engine(), hint);
-            add(DNNL_ARG_SRC, pd.src_desc());
-            add(DNNL_ARG_DIFF_DST, pd.diff_dst_desc());
-            add(DNNL_ARG_DIFF_WEIGHTS, pd.diff_weights_desc());
-            pass = dnnl::convolution_backward_weights(pd);
-            implementation = pd.impl_info_str();
+            const auto pd = backward_descriptor<dnnl::convolution_backward_weights>(s, algorithm);
+            create<dnnl::convolution_backward_weights>(pd, {{DNNL_ARG_SRC, pd.src_desc()}, {DNNL_ARG_DIFF_DST, pd.diff_dst_desc()},
+                        {DNNL_ARG_DIFF_WEIGHTS, pd.diff_weights_desc()}});
         }
+    }
+
+    /// The primitive `Pass` of `pd` and one filled memory per (argument, descriptor).
+    template <class Pass>
+    void create(const typename Pass::primitive_desc& pd, const std::vector<std::pair<int, memory::desc>>& memories) {
+        for (const auto& [argument, desc] : memories) {
+            arguments.emplace(argument, memory(desc, cpu_engine()));
+            OneDnnLayer::fill(arguments.at(argument));
+        }
+        pass = Pass(pd);
+        implementation = pd.impl_info_str();
     }
 
     void run(dnnl::stream& stream) {
@@ -199,10 +207,14 @@ void onednn_backward(benchmark::State& state, const LayerShape& s, dnnl::algorit
     }
 }
 
-/// True when oneDNN implements the backward pass (`input`: data, else weights) with `algorithm`.
+/// True when oneDNN implements the backward pass (`input`: data, else weights) with `algorithm`: the
+/// descriptor alone, no memory allocated at registration.
 bool backward_implemented(const LayerShape& s, dnnl::algorithm algorithm, bool input) {
     try {
-        OneDnnBackward probe(s, algorithm, input);
+        if (input)
+            backward_descriptor<dnnl::convolution_backward_data>(s, algorithm);
+        else
+            backward_descriptor<dnnl::convolution_backward_weights>(s, algorithm);
         return true;
     } catch (const dnnl::error&) {
         return false;

@@ -1,7 +1,8 @@
 // Chapter 1: single-plane image filtering, 1024×1024 float, 3×3 / 7×7 / 31×31 kernels: the naive
 // reference against every optimized path, and arma::conv2 as the library comparison. The paths
-// run with OpenMP's and OpenBLAS's default thread counts (all cores); the sgemm ceiling the
-// summary compares them with is in sgemm_ceiling.cpp.
+// run at 1 and 2 threads (OpenMP's and OpenBLAS's pools); arma::conv2 runs on one core whatever
+// they are set to. The sgemm ceiling the summary compares them with is in sgemm_ceiling.cpp, and
+// oneDNN on the same image and kernels in onednn_bench.cpp.
 #include "bench/bench_support.hpp"
 #include "chapters/ch01_convolution/convolution.hpp"
 #include "reference/convolution.hpp"
@@ -33,6 +34,7 @@ void reference(benchmark::State& state, std::size_t k) {
 }
 
 void optimized(benchmark::State& state, std::size_t k, Algorithm algorithm) {
+    const cnnlab::bench::ThreadCount threads(int(state.range(0)));
     const Problem p(k, algorithm == Algorithm::separable);
     for (auto _ : state) benchmark::DoNotOptimize(cnnlab::xcorr2d(p.image, p.kernel, {}, algorithm));
     cnnlab::bench::set_flops(state, p.flops());
@@ -52,7 +54,7 @@ void register_all() {
         for (Algorithm a : {Algorithm::direct, Algorithm::im2col_gemm, Algorithm::fft, Algorithm::separable, Algorithm::automatic}) {
             if (a == Algorithm::im2col_gemm && k > 7) continue;  // a 961 × 1M float im2col matrix is 3.7 GB
             benchmark::RegisterBenchmark((group + "/" + std::string(cnnlab::algorithm_name(a))).c_str(), optimized, k, a)
-                ->UseRealTime()->Unit(benchmark::kMillisecond);
+                ->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
         }
         benchmark::RegisterBenchmark((group + "/arma-conv2-same").c_str(), armadillo_conv2, k)->UseRealTime()->Unit(benchmark::kMillisecond)->Iterations(k == 31 ? 1 : 5);
     }

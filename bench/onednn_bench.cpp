@@ -1,4 +1,5 @@
-// oneDNN on Chapter 2's layer shapes (bench/layer_shapes.hpp), in the same run as cnnlab's paths:
+// oneDNN on Chapter 1's image filtering and Chapter 2's layer shapes (bench/layer_shapes.hpp), in
+// the same run as cnnlab's paths:
 // built only when Debian's libdnnl-dev is installed (CMake finds the `dnnl` package). Each shape's
 // group gets, at 1 and 2 threads (oneDNN runs on OpenMP, as cnnlab's direct paths):
 //
@@ -235,27 +236,47 @@ bool implemented(const LayerShape& s, dnnl::algorithm algorithm) {
     }
 }
 
-void register_all() {
-    for (const LayerShape& s : cnnlab::bench::layer_shapes) {
-        const std::string group = std::string(s.group) + "/";
-        const auto both = [](benchmark::internal::Benchmark* b) { b->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond); };
-        both(benchmark::RegisterBenchmark((group + "onednn-direct").c_str(), onednn_forward, s,
-                                          dnnl::algorithm::convolution_direct, false));
-        if (s.kernel == 3 && s.stride == 1 && s.groups == 1 && implemented(s, dnnl::algorithm::convolution_winograd))
-            both(benchmark::RegisterBenchmark((group + "onednn-winograd").c_str(), onednn_forward, s,
-                                              dnnl::algorithm::convolution_winograd, false));
-        both(benchmark::RegisterBenchmark((group + "onednn-direct+reorders").c_str(), onednn_forward, s,
-                                          dnnl::algorithm::convolution_direct, true));
+/// Chapter 1's image filtering (bench/ch01_bench.cpp): one 1024×1024 plane, one filter, valid
+/// mode, as a layer of one channel in and out (oneDNN has no FFT path: its direct convolution
+/// is what it offers for a 31×31 kernel).
+// clang-format off
+const LayerShape image_shapes[] = {
+    // group            N  C_in C_out  H×W   K   s  p  g   ref N, ref rows (unused)
+    {"filter1024-k3",   1, 1,   1,     1024, 3,  1, 0, 1,  1, 1024},
+    {"filter1024-k7",   1, 1,   1,     1024, 7,  1, 0, 1,  1, 1024},
+    {"filter1024-k31",  1, 1,   1,     1024, 31, 1, 0, 1,  1, 1024},
+};
+// clang-format on
 
+void both_thread_counts(benchmark::internal::Benchmark* b) {
+    b->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+}
+
+/// The forward rows of one shape: direct, Winograd where oneDNN implements it, direct + reorders.
+void register_forward(const LayerShape& s) {
+    const std::string group = std::string(s.group) + "/";
+    both_thread_counts(benchmark::RegisterBenchmark((group + "onednn-direct").c_str(), onednn_forward, s,
+                                                    dnnl::algorithm::convolution_direct, false));
+    if (s.kernel == 3 && s.stride == 1 && s.groups == 1 && implemented(s, dnnl::algorithm::convolution_winograd))
+        both_thread_counts(benchmark::RegisterBenchmark((group + "onednn-winograd").c_str(), onednn_forward, s,
+                                                        dnnl::algorithm::convolution_winograd, false));
+    both_thread_counts(benchmark::RegisterBenchmark((group + "onednn-direct+reorders").c_str(), onednn_forward, s,
+                                                    dnnl::algorithm::convolution_direct, true));
+}
+
+void register_all() {
+    for (const LayerShape& s : image_shapes) register_forward(s);
+    for (const LayerShape& s : cnnlab::bench::layer_shapes) {
+        register_forward(s);
         const std::string name = std::string(s.group).substr(std::string("ch02-").size());
         if (std::find(std::begin(chapter3_layers), std::end(chapter3_layers), name) == std::end(chapter3_layers)) continue;
         for (const bool input : {true, false}) {
             const std::string pass = "ch03-" + name + (input ? "/input/" : "/weight/");
-            both(benchmark::RegisterBenchmark((pass + "onednn-direct").c_str(), onednn_backward, s,
-                                              dnnl::algorithm::convolution_direct, input));
+            both_thread_counts(benchmark::RegisterBenchmark((pass + "onednn-direct").c_str(), onednn_backward, s,
+                                                            dnnl::algorithm::convolution_direct, input));
             if (s.kernel == 3 && backward_implemented(s, dnnl::algorithm::convolution_winograd, input))
-                both(benchmark::RegisterBenchmark((pass + "onednn-winograd").c_str(), onednn_backward, s,
-                                                  dnnl::algorithm::convolution_winograd, input));
+                both_thread_counts(benchmark::RegisterBenchmark((pass + "onednn-winograd").c_str(), onednn_backward, s,
+                                                                dnnl::algorithm::convolution_winograd, input));
         }
     }
 }

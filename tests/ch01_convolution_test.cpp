@@ -8,6 +8,7 @@
 #include "chapters/ch00_foundation/errors.hpp"
 #include "chapters/ch00_foundation/tensor.hpp"
 #include "chapters/ch01_convolution/convolution.hpp"
+#include "chapters/ch01_convolution/paths.hpp"
 #include "reference/convolution.hpp"
 #include "tests/check_close.hpp"
 #include "tests/random_conv_cases.hpp"
@@ -98,6 +99,32 @@ void sweep_1d() {
 
 BOOST_AUTO_TEST_CASE(xcorr1d_and_conv1d_double) { sweep_1d<double>(); }
 BOOST_AUTO_TEST_CASE(xcorr1d_and_conv1d_float) { sweep_1d<float>(); }
+
+// The sweep's images are small: the FFT path covers them with one tile per axis, or two. A large
+// image with a dilated kernel is cut into several overlap-save tiles per axis, the last ones
+// ragged; with stride 3 the stride-1 result is then subsampled.
+template <class T>
+void fft_tiles_equal_the_reference() {
+    const cnnlab::testing::Problem2d p{.seed = 11, .rows = 431, .cols = 377, .kernel_rows = 21, .kernel_cols = 17};
+    const arma::Mat<T> x = p.input<T>(), w = p.kernel<T>();
+    for (const std::size_t stride : {1, 3}) {
+        const Options2d o{.padding = Mode::same, .stride = {stride, stride}, .dilation = {2, 1}};
+        const cnnlab::Geometry2d g = cnnlab::resolve_geometry("test", x.n_rows, x.n_cols, w.n_rows, w.n_cols, o);
+        const std::size_t padded_rows = g.rows.padded_input(), padded_cols = g.cols.padded_input();
+        const std::size_t tile_rows = cnnlab::detail::fft_tile_length(padded_rows, g.rows.effective_kernel());
+        const std::size_t tile_cols = cnnlab::detail::fft_tile_length(padded_cols, g.cols.effective_kernel());
+        BOOST_TEST_CONTEXT(type_name<T>() << " input 431×377, kernel 21×17 dilated 2×1, stride " << stride
+                                          << ", tiles " << tile_rows << "×" << tile_cols) {
+            BOOST_TEST(2 * (tile_rows - g.rows.effective_kernel() + 1) < padded_rows);  // 3 or more tiles
+            BOOST_TEST(2 * (tile_cols - g.cols.effective_kernel() + 1) < padded_cols);
+            check_close(cnnlab::xcorr2d(x, w, o, Algorithm::fft), cnnlab::ref::xcorr2d(x, w, o),
+                        tolerance<T>(Algorithm::fft), "xcorr2d");
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(fft_overlap_save_tiles_equal_the_reference_double) { fft_tiles_equal_the_reference<double>(); }
+BOOST_AUTO_TEST_CASE(fft_overlap_save_tiles_equal_the_reference_float) { fft_tiles_equal_the_reference<float>(); }
 
 // The sweeps above could pass vacuously if every problem were tiny or symmetric. Check what they cover.
 BOOST_AUTO_TEST_CASE(the_sweep_covers_what_it_claims) {

@@ -2,6 +2,8 @@
 
 #include <fftw3.h>
 
+#include <algorithm>
+#include <cmath>
 #include <complex>
 #include <mutex>
 
@@ -56,59 +58,107 @@ arma::Mat<T> dilated_rotated(const arma::Mat<T>& w, const Geometry2d& g, std::si
     return k;
 }
 
-/// Real 2-D DFT of a column-major rows×cols matrix. FFTW is row-major, so it sees the matrix as
-/// cols×rows; a 2-D DFT does not care which axis is which. Output: cols × (rows/2+1) complex.
+/// One FFT size's buffers and FFTW plans: a real column-major rows×cols `signal`, its half
+/// `spectrum` and the real `result` of the inverse. FFTW is row-major, so it sees the matrices as
+/// cols×rows; a 2-D DFT does not care which axis is which. The plans are made once (FFTW_ESTIMATE
+/// plans without touching the arrays) and run on the same arrays for every tile.
 template <class T>
-arma::Mat<std::complex<T>> forward_dft(arma::Mat<T>& x) {
-    arma::Mat<std::complex<T>> spectrum(x.n_rows / 2 + 1, x.n_cols);
-    typename Fftw<T>::plan plan;
-    {
+class Transform {
+public:
+    Transform(std::size_t rows, std::size_t cols) : signal(rows, cols), spectrum(rows / 2 + 1, cols), result(rows, cols) {
+        auto* frequencies = reinterpret_cast<typename Fftw<T>::complex*>(spectrum.memptr());
         std::lock_guard<std::mutex> lock(planner_mutex);
-        plan = Fftw<T>::forward(int(x.n_cols), int(x.n_rows), x.memptr(),
-                                reinterpret_cast<typename Fftw<T>::complex*>(spectrum.memptr()));
+        forward_ = Fftw<T>::forward(int(cols), int(rows), signal.memptr(), frequencies);
+        inverse_ = Fftw<T>::inverse(int(cols), int(rows), frequencies, result.memptr());
     }
-    Fftw<T>::execute(plan);
-    std::lock_guard<std::mutex> lock(planner_mutex);
-    Fftw<T>::destroy(plan);
-    return spectrum;
-}
+    ~Transform() {
+        std::lock_guard<std::mutex> lock(planner_mutex);
+        Fftw<T>::destroy(forward_);
+        Fftw<T>::destroy(inverse_);
+    }
+    Transform(const Transform&) = delete;
+    Transform& operator=(const Transform&) = delete;
 
-/// Inverse of forward_dft (destroys `spectrum`), scaled so that inverse(forward(x)) = x.
-template <class T>
-arma::Mat<T> inverse_dft(arma::Mat<std::complex<T>>& spectrum, std::size_t rows, std::size_t cols) {
-    arma::Mat<T> x(rows, cols);
-    typename Fftw<T>::plan plan;
-    {
-        std::lock_guard<std::mutex> lock(planner_mutex);
-        plan = Fftw<T>::inverse(int(cols), int(rows), reinterpret_cast<typename Fftw<T>::complex*>(spectrum.memptr()), x.memptr());
-    }
-    Fftw<T>::execute(plan);
-    {
-        std::lock_guard<std::mutex> lock(planner_mutex);
-        Fftw<T>::destroy(plan);
-    }
-    x /= T(rows * cols);
-    return x;
-}
+    /// spectrum = DFT(signal).
+    void forward() { Fftw<T>::execute(forward_); }
+    /// result = rows·cols · inverse DFT(spectrum) (unscaled); destroys `spectrum`.
+    void inverse() { Fftw<T>::execute(inverse_); }
+
+    // Written in place only (element access, submat, fill): the plans hold their addresses, and
+    // assigning a whole matrix may hand over another matrix's memory.
+    arma::Mat<T> signal;
+    arma::Mat<std::complex<T>> spectrum;
+    arma::Mat<T> result;
+
+private:
+    typename Fftw<T>::plan forward_, inverse_;
+};
 
 }  // namespace
 
+/// The FFT length of the tiles along one axis of `padded` input samples and an `effective_kernel`
+/// (dilated) kernel. A tile of length n yields n − K + 1 valid outputs, so short tiles waste the
+/// K − 1 samples they overlap: of the smooth lengths from 2K up to the whole axis, the one of least
+/// estimated cost, tiles × n·log n. (Counting lengths past 256, whose tiles leave a core's L2, at
+/// twice their cost was measured no faster on 1024² images: bench/ch01_bench.cpp.)
+std::size_t fft_tile_length(std::size_t padded, std::size_t effective_kernel) {
+    const std::size_t outputs = padded - effective_kernel + 1, whole = smooth_size(padded);
+    std::size_t best = whole;
+    double best_cost = 0;
+    for (std::size_t n = smooth_size(2 * effective_kernel); n <= whole; n = smooth_size(n + 1)) {
+        const std::size_t tiles = (outputs + (n - effective_kernel)) / (n - effective_kernel + 1);
+        const double cost = double(tiles) * double(n) * std::log2(double(n));
+        if (best_cost == 0 || cost < best_cost) best = n, best_cost = cost;
+    }
+    return best;
+}
+
 template <class T>
 arma::Mat<T> xcorr2d_fft(const arma::Mat<T>& padded, const arma::Mat<T>& w, const Geometry2d& g) {
-    // Circular convolution of size >= the padded input: wrap-around only spoils the first K−1
-    // outputs of each axis, which are exactly the ones a valid correlation discards.
-    const std::size_t rows = smooth_size(padded.n_rows), cols = smooth_size(padded.n_cols);
-    arma::Mat<T> signal(rows, cols, arma::fill::zeros);
-    signal.submat(0, 0, arma::size(padded)) = padded;
-    arma::Mat<T> kernel = dilated_rotated(w, g, rows, cols);
-    arma::Mat<std::complex<T>> product = forward_dft(signal);
-    product %= forward_dft(kernel);
-    const arma::Mat<T> full = inverse_dft(product, rows, cols);
-    const std::size_t first_row = g.rows.effective_kernel() - 1, first_col = g.cols.effective_kernel() - 1;
+    // Overlap-save: the stride-1 valid output is cut into tiles; each tile's input block (the tile
+    // plus K − 1 samples of halo) is transformed at the tile's FFT size. The circular convolution's
+    // wrap-around only spoils the first K − 1 outputs of each axis, exactly the halo a valid
+    // correlation discards. The kernel is transformed once; tiles are spread over the cores.
+    const std::size_t kernel_rows = g.rows.effective_kernel(), kernel_cols = g.cols.effective_kernel();
+    const std::size_t full_rows = padded.n_rows - kernel_rows + 1, full_cols = padded.n_cols - kernel_cols + 1;
+    const std::size_t rows = fft_tile_length(padded.n_rows, kernel_rows),
+                      cols = fft_tile_length(padded.n_cols, kernel_cols);
+    const std::size_t tile_rows = rows - kernel_rows + 1, tile_cols = cols - kernel_cols + 1;
+    const std::size_t row_tiles = (full_rows + tile_rows - 1) / tile_rows, col_tiles = (full_cols + tile_cols - 1) / tile_cols;
+
+    arma::Mat<std::complex<T>> kernel_spectrum;
+    {
+        Transform<T> kernel(rows, cols);
+        const arma::Mat<T> rotated = dilated_rotated(w, g, rows, cols);
+        std::copy(rotated.begin(), rotated.end(), kernel.signal.begin());  // in place: the plans hold its address
+        kernel.forward();
+        kernel_spectrum = kernel.spectrum / T(rows * cols);  // the inverse's scale, applied once
+    }
+    arma::Mat<T> full(full_rows, full_cols);
+    const std::size_t tiles = row_tiles * col_tiles;
+#pragma omp parallel if (tiles > 1)
+    {
+        Transform<T> tile(rows, cols);
+#pragma omp for schedule(dynamic)
+        for (std::size_t t = 0; t < tiles; ++t) {
+            const std::size_t first_row = (t % row_tiles) * tile_rows, first_col = (t / row_tiles) * tile_cols;
+            const std::size_t in_rows = std::min<std::size_t>(rows, padded.n_rows - first_row),
+                              in_cols = std::min<std::size_t>(cols, padded.n_cols - first_col);
+            tile.signal.zeros();
+            tile.signal.submat(0, 0, in_rows - 1, in_cols - 1) =
+                padded.submat(first_row, first_col, first_row + in_rows - 1, first_col + in_cols - 1);
+            tile.forward();
+            tile.spectrum %= kernel_spectrum;
+            tile.inverse();
+            const std::size_t out_rows = std::min(tile_rows, full_rows - first_row), out_cols = std::min(tile_cols, full_cols - first_col);
+            full.submat(first_row, first_col, first_row + out_rows - 1, first_col + out_cols - 1) =
+                tile.result.submat(kernel_rows - 1, kernel_cols - 1, kernel_rows + out_rows - 2, kernel_cols + out_cols - 2);
+        }
+    }
+    if (g.rows.stride == 1 && g.cols.stride == 1) return full;
     arma::Mat<T> y(g.rows.output, g.cols.output);
     for (std::size_t j = 0; j < g.cols.output; ++j)
-        for (std::size_t i = 0; i < g.rows.output; ++i)
-            y(i, j) = full(first_row + i * g.rows.stride, first_col + j * g.cols.stride);
+        for (std::size_t i = 0; i < g.rows.output; ++i) y(i, j) = full(i * g.rows.stride, j * g.cols.stride);
     return y;
 }
 

@@ -20,9 +20,15 @@ template <class T>
 arma::Mat<T> xcorr2d_im2col(const arma::Mat<T>& padded, const arma::Mat<T>& w, const Geometry2d& geometry);
 
 /// FFT: correlation = convolution with the rotated (dilated) kernel = pointwise product in the
-/// frequency domain; computed at stride 1 on a smooth (2^a 3^b 5^c) size, then subsampled.
+/// frequency domain; computed at stride 1 by overlap-save on tiles of a smooth (2^a 3^b 5^c) size
+/// (fft_tile_length), spread over the cores, then subsampled.
 template <class T>
 arma::Mat<T> xcorr2d_fft(const arma::Mat<T>& padded, const arma::Mat<T>& w, const Geometry2d& geometry);
+
+/// The FFT length of xcorr2d_fft's tiles along an axis of `padded` samples for a kernel spanning
+/// `effective_kernel` samples (dilation included); the whole axis (rounded up to a smooth length)
+/// when one tile is cheapest.
+std::size_t fft_tile_length(std::size_t padded, std::size_t effective_kernel);
 
 /// Separable: \f$W = a b^\top\f$, so \f$W \otimes X = b^\top \otimes (a \otimes X)\f$: a column pass
 /// then a row pass, \f$U + V\f$ instead of \f$UV\f$ multiply-adds per output.

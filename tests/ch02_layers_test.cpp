@@ -101,6 +101,32 @@ BOOST_AUTO_TEST_CASE(each_path_is_reached) {
     BOOST_TEST(applied.size() == 4u);
 }
 
+// The sweep's planes are at most ~20 rows: the depthwise path also cuts a column into blocks of
+// 64 (float) or 32 (double) rows and then blocks of 32, 16, …, 1. Tall planes (150, 75 and 50
+// output rows at strides 1, 2 and 3) take every block length and the strided loads.
+template <class T>
+void depthwise_tall_planes() {
+    for (const std::size_t stride : {1, 2, 3}) {
+        LayerProblem p;
+        p.seed = 41 + stride;
+        p.input = {2, 3, 150, 9};
+        p.weight = {6, 1, 3, 4};  // channel multiplier 2, even kernel width
+        p.options.groups = 3;
+        p.options.padding = Mode::same;
+        p.options.stride = {stride, 1};
+        p.options.dilation = {1 + stride % 2, 1};
+        const Tensor4<T> x = p.x<T>(), w = p.w<T>();
+        const arma::Col<T> b = p.b<T>();
+        std::ostringstream context;
+        context << "depthwise_direct " << p;
+        check_tensor(conv2d_layer(x, w, b, p.options, LayerAlgorithm::depthwise_direct),
+                     ref::conv2d_layer(x, w, b, p.options), tolerance<T>(), context.str());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(depthwise_tall_planes_double) { depthwise_tall_planes<double>(); }
+BOOST_AUTO_TEST_CASE(depthwise_tall_planes_float) { depthwise_tall_planes<float>(); }
+
 BOOST_AUTO_TEST_CASE(conv1d_layer_matches_reference_and_chapter1) {
     for (std::size_t i = 0; i < 24; ++i) {
         LayerProblem p = cnnlab::testing::random_layer_problem(i);

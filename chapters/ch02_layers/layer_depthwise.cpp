@@ -1,32 +1,141 @@
 // Depthwise layers (one input channel per group, output channel p reads input channel p / M for
-// a channel multiplier M): every output plane is one single-channel cross-correlation, computed by
-// Chapter 1's vectorized direct path; planes are spread over the cores.
-#include "chapters/ch01_convolution/convolution.hpp"
-#include "chapters/ch01_convolution/paths.hpp"
+// a channel multiplier M): every output plane is one single-channel cross-correlation plus its
+// bias. The planes are spread over the cores; each is computed column by column, with the sums of
+// a block of output rows held in registers while every tap adds its shifted input block.
+#include "chapters/ch00_foundation/simd.hpp"
 #include "chapters/ch02_layers/layer_paths.hpp"
 
 #include <algorithm>
+#include <vector>
 
 namespace cnnlab::detail {
+namespace {
+
+/// One output plane: \f$y_{ij} = b + \sum_{u,v} w_{uv}\, x_{i s_h + u d_h,\; j s_w + v d_w}\f$ on an
+/// input already zero-padded, column-major with `leading` rows.
+template <class T>
+struct DepthwisePlane {
+    const T* padded;
+    std::size_t leading;
+    const T* kernel;  ///< column-major, kernel_rows × kernel_cols
+    std::size_t kernel_rows, kernel_cols;
+    const Geometry2d& g;
+    T bias;
+
+    /// Output rows [first, first + Width) of output column j. `RowStride` is the row stride and
+    /// `Side` the side of a square kernel when known at compile time, 0 when not (a known 3×3
+    /// kernel unrolls into nine multiply-adds per vector). At row stride 1 the sums are vectors of
+    /// one register each; else an array the compiler may vectorize.
+    template <std::size_t Width, std::size_t RowStride, std::size_t Side>
+    void block(std::size_t j, std::size_t first, T* column_out) const {
+        const std::size_t row_stride = RowStride != 0 ? RowStride : g.rows.stride;
+        const std::size_t rows_of_kernel = Side != 0 ? Side : kernel_rows, cols_of_kernel = Side != 0 ? Side : kernel_cols;
+        if constexpr (RowStride == 1) {
+            // Vectors of at most one register each: a single wider vector type is kept in memory.
+            constexpr std::size_t lanes = std::min(Width, simd::lanes<T>), count = Width / lanes;
+            using Lanes = simd::Vec<T, lanes>;
+            Lanes sum[count];
+#pragma GCC unroll 8
+            for (std::size_t k = 0; k < count; ++k) sum[k] = Lanes{} + bias;
+#pragma GCC unroll 8
+            for (std::size_t v = 0; v < cols_of_kernel; ++v) {
+                const T* in = padded + (j * g.cols.stride + v * g.cols.dilation) * leading + first;
+#pragma GCC unroll 8
+                for (std::size_t u = 0; u < rows_of_kernel; ++u) {
+                    const T tap = kernel[v * rows_of_kernel + u];
+                    const T* window = in + u * g.rows.dilation;
+#pragma GCC unroll 8
+                    for (std::size_t k = 0; k < count; ++k) sum[k] += tap * simd::load<T, lanes>(window + k * lanes);
+                }
+            }
+#pragma GCC unroll 8
+            for (std::size_t k = 0; k < count; ++k) simd::store<T, lanes>(column_out + first + k * lanes, sum[k]);
+        } else {
+            T sum[Width];
+            std::fill_n(sum, Width, bias);
+            for (std::size_t v = 0; v < kernel_cols; ++v) {
+                const T* in = padded + (j * g.cols.stride + v * g.cols.dilation) * leading + first * row_stride;
+                for (std::size_t u = 0; u < kernel_rows; ++u) {
+                    const T tap = kernel[v * kernel_rows + u];
+                    const T* window = in + u * g.rows.dilation;
+                    for (std::size_t i = 0; i < Width; ++i) sum[i] += tap * window[i * row_stride];
+                }
+            }
+            std::copy_n(sum, Width, column_out + first);
+        }
+    }
+
+    /// The last `count` (< 2·Width) rows from `first`, in blocks of the powers of two of `count`,
+    /// so that every block still has a fixed length (56 rows = 32 + 16 + 8).
+    template <std::size_t Width, std::size_t RowStride, std::size_t Side>
+    void remainder(std::size_t j, std::size_t first, std::size_t count, T* column_out) const {
+        if constexpr (Width >= 1) {
+            if (count & Width) {
+                block<Width, RowStride, Side>(j, first, column_out);
+                first += Width;
+            }
+            remainder<Width / 2, RowStride, Side>(j, first, count, column_out);
+        }
+    }
+
+    template <std::size_t RowStride, std::size_t Side>
+    void compute(T* out) const {
+        constexpr std::size_t width = 256 / sizeof(T);  // 256 bytes of sums: 4 AVX-512 registers
+        const std::size_t rows = g.rows.output;
+        for (std::size_t j = 0; j < g.cols.output; ++j) {
+            T* column_out = out + j * rows;
+            std::size_t first = 0;
+            for (; first + width <= rows; first += width) block<width, RowStride, Side>(j, first, column_out);
+            remainder<width / 2, RowStride, Side>(j, first, rows - first, column_out);
+        }
+    }
+
+    void compute(T* out) const {
+        if (g.rows.stride == 1 && kernel_rows == 3 && kernel_cols == 3)
+            compute<1, 3>(out);
+        else if (g.rows.stride == 1)
+            compute<1, 0>(out);
+        else if (g.rows.stride == 2)
+            compute<2, 0>(out);
+        else
+            compute<0, 0>(out);
+    }
+};
+
+}  // namespace
 
 template <class T>
-void conv2d_layer_depthwise(const Tensor4<T>& x, const Tensor4<T>& weight, const LayerGeometry& g, Tensor4<T>& y) {
+void conv2d_layer_depthwise(const Tensor4<T>& x, const Tensor4<T>& weight, const arma::Col<T>& bias,
+                            const LayerGeometry& g, Tensor4<T>& y) {
     const std::size_t multiplier = g.out_per_group(), planes = g.output.n * g.output.c;
-    const Sides2 pad{g.plane.rows.pad, g.plane.cols.pad};
-    const Geometry2d unpadded = without_padding(g.plane);
-#pragma omp parallel for schedule(dynamic, 4) if (planes > 1)
-    for (std::size_t job = 0; job < planes; ++job) {
-        const std::size_t n = job / g.output.c, p = job % g.output.c;
-        const arma::Mat<T> padded = zero_pad(x.plane(n, p / multiplier), pad);
-        const arma::Mat<T> kernel = weight.plane(p, 0);
-        const arma::Mat<T> plane = xcorr2d_direct(padded, kernel, unpadded);
-        std::copy(plane.begin(), plane.end(), y.plane(n, p).begin());
+    const std::size_t in_rows = g.input.h, in_cols = g.input.w, pad_top = g.plane.rows.pad.before,
+                      pad_left = g.plane.cols.pad.before;
+    const std::size_t padded_rows = g.plane.rows.padded_input(), padded_cols = g.plane.cols.padded_input();
+    const bool padded = padded_rows != in_rows || padded_cols != in_cols;
+    const std::size_t kernel_size = g.weight.h * g.weight.w, in_plane = in_rows * in_cols, out_plane = g.output.h * g.output.w;
+#pragma omp parallel if (planes > 1)
+    {
+        std::vector<T> scratch(padded ? padded_rows * padded_cols : 0);  // this thread's padded plane
+#pragma omp for schedule(static)
+        for (std::size_t job = 0; job < planes; ++job) {
+            const std::size_t n = job / g.output.c, p = job % g.output.c;
+            const T* plane = x.data() + (n * g.input.c + p / multiplier) * in_plane;
+            if (padded) {
+                std::fill(scratch.begin(), scratch.end(), T(0));
+                for (std::size_t c = 0; c < in_cols; ++c)
+                    std::copy_n(plane + c * in_rows, in_rows, scratch.data() + (c + pad_left) * padded_rows + pad_top);
+                plane = scratch.data();
+            }
+            const DepthwisePlane<T> layer{plane, padded_rows, weight.data() + p * kernel_size, g.weight.h, g.weight.w,
+                                          g.plane, bias.is_empty() ? T(0) : bias(p)};
+            layer.compute(y.data() + job * out_plane);
+        }
     }
 }
 
-template void conv2d_layer_depthwise(const Tensor4<float>&, const Tensor4<float>&, const LayerGeometry&,
-                                     Tensor4<float>&);
-template void conv2d_layer_depthwise(const Tensor4<double>&, const Tensor4<double>&, const LayerGeometry&,
-                                     Tensor4<double>&);
+template void conv2d_layer_depthwise(const Tensor4<float>&, const Tensor4<float>&, const arma::Col<float>&,
+                                     const LayerGeometry&, Tensor4<float>&);
+template void conv2d_layer_depthwise(const Tensor4<double>&, const Tensor4<double>&, const arma::Col<double>&,
+                                     const LayerGeometry&, Tensor4<double>&);
 
 }  // namespace cnnlab::detail

@@ -20,9 +20,11 @@ template <class T>
 void conv2d_layer_winograd(const Tensor4<T>& x, const Tensor4<T>& weight, const LayerGeometry& g, std::size_t m,
                            Tensor4<T>& y);
 
-/// Depthwise (one input channel per group, any channel multiplier): direct loops per plane.
+/// Depthwise (one input channel per group, any channel multiplier): direct loops per plane, the
+/// bias (empty: none) added in the same pass.
 template <class T>
-void conv2d_layer_depthwise(const Tensor4<T>& x, const Tensor4<T>& weight, const LayerGeometry& g, Tensor4<T>& y);
+void conv2d_layer_depthwise(const Tensor4<T>& x, const Tensor4<T>& weight, const arma::Col<T>& bias,
+                            const LayerGeometry& g, Tensor4<T>& y);
 
 /// Stride 1, dilation 1, one group: direct loops on the flattened padded plane (direct_layout.hpp).
 template <class T>

@@ -5,7 +5,9 @@
 /// has — one AVX-512 register for 16 floats under `-march=native` on this machine, four SSE
 /// registers on a plain x86-64 build — so the same source is both portable and fast, without
 /// intrinsics or run-time dispatch. Arithmetic, comparisons (a lane mask of 0 / −1) and
-/// `mask ? a : b` work lane by lane. Loads and stores are unaligned (through `memcpy`).
+/// `mask ? a : b` work lane by lane. Loads and stores are unaligned (through `memcpy`). The helpers
+/// are always inlined: GCC does not inline an ordinary function into a kernel compiled for another
+/// ISA level (CNNLAB_CPU_CLONES), and a call per vector load would cost more than the load.
 ///
 /// Written where GCC's auto-vectorizer does not reach: a loop whose trip count is a small
 /// constant is unrolled to scalar code before it could be vectorized, and a loop whose trip count
@@ -37,7 +39,7 @@ inline constexpr std::size_t lanes = 64 / sizeof(T);
 
 /// W values from p (unaligned).
 template <class T, std::size_t W>
-inline Vec<T, W> load(const T* p) {
+[[gnu::always_inline]] inline Vec<T, W> load(const T* p) {
     Vec<T, W> v;
     std::memcpy(&v, p, sizeof v);
     return v;
@@ -45,17 +47,17 @@ inline Vec<T, W> load(const T* p) {
 
 /// Writes the W lanes of v to p (unaligned).
 template <class T, std::size_t W>
-inline void store(T* p, const Vec<T, W>& v) {
+[[gnu::always_inline]] inline void store(T* p, const Vec<T, W>& v) {
     std::memcpy(p, &v, sizeof v);
 }
 
 namespace detail {
 template <class T, std::size_t W, std::size_t... I>
-inline Vec<T, W> even_lanes(const Vec<T, W>& a, const Vec<T, W>& b, std::index_sequence<I...>) {
+[[gnu::always_inline]] inline Vec<T, W> even_lanes(const Vec<T, W>& a, const Vec<T, W>& b, std::index_sequence<I...>) {
     return __builtin_shufflevector(a, b, (2 * I)...);
 }
 template <std::size_t W, std::size_t... I>
-inline Vec<std::uint32_t, W> ramp(std::index_sequence<I...>) {
+[[gnu::always_inline]] inline Vec<std::uint32_t, W> ramp(std::index_sequence<I...>) {
     return Vec<std::uint32_t, W>{std::uint32_t(I)...};
 }
 }  // namespace detail
@@ -64,7 +66,7 @@ inline Vec<std::uint32_t, W> ramp(std::index_sequence<I...>) {
 /// loads and one shuffle, and reads p[0 … 2W − 1] — **one element past** p[2(W−1)], so the buffer
 /// must extend one element further; 0 reads s at run time, lane by lane.
 template <std::size_t Stride, class T, std::size_t W>
-inline Vec<T, W> load_strided(const T* p, std::size_t s) {
+[[gnu::always_inline]] inline Vec<T, W> load_strided(const T* p, std::size_t s) {
     if constexpr (Stride == 1) {
         return load<T, W>(p);
     } else if constexpr (Stride == 2 && W > 1) {
@@ -79,14 +81,14 @@ inline Vec<T, W> load_strided(const T* p, std::size_t s) {
 
 /// first, first + 1, …, first + W − 1.
 template <std::size_t W>
-inline Vec<std::uint32_t, W> ramp(std::uint32_t first) {
+[[gnu::always_inline]] inline Vec<std::uint32_t, W> ramp(std::uint32_t first) {
     return detail::ramp<W>(std::make_index_sequence<W>{}) + first;
 }
 
 /// `take ? a : b` lane by lane for 32-bit indices, `take` a lane mask of any lane width (the
 /// comparison of two Vec<double, W> gives 64-bit lanes).
 template <std::size_t W, class Mask>
-inline Vec<std::uint32_t, W> select(const Mask& take, const Vec<std::uint32_t, W>& a, const Vec<std::uint32_t, W>& b) {
+[[gnu::always_inline]] inline Vec<std::uint32_t, W> select(const Mask& take, const Vec<std::uint32_t, W>& a, const Vec<std::uint32_t, W>& b) {
     const auto mask = __builtin_convertvector(take, Vec<std::uint32_t, W>);
     return (a & mask) | (b & ~mask);
 }

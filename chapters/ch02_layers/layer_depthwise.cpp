@@ -2,6 +2,7 @@
 // a channel multiplier M): every output plane is one single-channel cross-correlation plus its
 // bias. The planes are spread over the cores; each is computed column by column, with the sums of
 // a block of output rows held in registers while every tap adds its shifted input block.
+#include "chapters/ch00_foundation/cpu_clones.hpp"
 #include "chapters/ch00_foundation/simd.hpp"
 #include "chapters/ch02_layers/layer_paths.hpp"
 
@@ -19,7 +20,7 @@ struct DepthwisePlane {
     std::size_t leading;
     const T* kernel;  ///< column-major, kernel_rows × kernel_cols
     std::size_t kernel_rows, kernel_cols;
-    const Geometry2d& g;
+    Geometry2d g;  // by value, like every member: no store through `out` can change them
     T bias;
 
     /// Output rows [first, first + Width) of output column j. `RowStride` is the row stride and
@@ -27,7 +28,7 @@ struct DepthwisePlane {
     /// kernel unrolls into nine multiply-adds per vector). At row stride 1 the sums are vectors of
     /// one register each; else an array the compiler may vectorize.
     template <std::size_t Width, std::size_t RowStride, std::size_t Side>
-    void block(std::size_t j, std::size_t first, T* column_out) const {
+    [[gnu::always_inline]] void block(std::size_t j, std::size_t first, T* column_out) const {
         const std::size_t row_stride = RowStride != 0 ? RowStride : g.rows.stride;
         const std::size_t rows_of_kernel = Side != 0 ? Side : kernel_rows, cols_of_kernel = Side != 0 ? Side : kernel_cols;
         if constexpr (RowStride == 1) {
@@ -68,7 +69,7 @@ struct DepthwisePlane {
     /// The last `count` (< 2·Width) rows from `first`, in blocks of the powers of two of `count`,
     /// so that every block still has a fixed length (56 rows = 32 + 16 + 8).
     template <std::size_t Width, std::size_t RowStride, std::size_t Side>
-    void remainder(std::size_t j, std::size_t first, std::size_t count, T* column_out) const {
+    [[gnu::always_inline]] void remainder(std::size_t j, std::size_t first, std::size_t count, T* column_out) const {
         if constexpr (Width >= 1) {
             if (count & Width) {
                 block<Width, RowStride, Side>(j, first, column_out);
@@ -78,8 +79,9 @@ struct DepthwisePlane {
         }
     }
 
+    // Inlined into compute_plane's clones, so that each is compiled for the clone's ISA.
     template <std::size_t RowStride, std::size_t Side>
-    void compute(T* out) const {
+    [[gnu::always_inline]] void compute(T* out) const {
         constexpr std::size_t width = 256 / sizeof(T);  // 256 bytes of sums: 4 AVX-512 registers
         const std::size_t rows = g.rows.output;
         for (std::size_t j = 0; j < g.cols.output; ++j) {
@@ -89,18 +91,27 @@ struct DepthwisePlane {
             remainder<width / 2, RowStride, Side>(j, first, rows - first, column_out);
         }
     }
-
-    void compute(T* out) const {
-        if (g.rows.stride == 1 && kernel_rows == 3 && kernel_cols == 3)
-            compute<1, 3>(out);
-        else if (g.rows.stride == 1)
-            compute<1, 0>(out);
-        else if (g.rows.stride == 2)
-            compute<2, 0>(out);
-        else
-            compute<0, 0>(out);
-    }
 };
+
+/// One plane with the geometry's row stride (and a 3×3 kernel's side) fixed at compile time,
+/// compiled per x86-64 level (cpu_clones.hpp): the release build's vectors are then AVX-512 wide.
+template <class T, std::size_t RowStride, std::size_t Side>
+CNNLAB_CPU_CLONES void compute_plane(DepthwisePlane<T> plane, T* out) {
+    plane.template compute<RowStride, Side>(out);
+}
+
+template <class T>
+void compute_plane(const DepthwisePlane<T>& plane, T* out) {
+    const std::size_t row_stride = plane.g.rows.stride;
+    if (row_stride == 1 && plane.kernel_rows == 3 && plane.kernel_cols == 3)
+        compute_plane<T, 1, 3>(plane, out);
+    else if (row_stride == 1)
+        compute_plane<T, 1, 0>(plane, out);
+    else if (row_stride == 2)
+        compute_plane<T, 2, 0>(plane, out);
+    else
+        compute_plane<T, 0, 0>(plane, out);
+}
 
 }  // namespace
 
@@ -115,20 +126,19 @@ void conv2d_layer_depthwise(const Tensor4<T>& x, const Tensor4<T>& weight, const
     const std::size_t kernel_size = g.weight.h * g.weight.w, in_plane = in_rows * in_cols, out_plane = g.output.h * g.output.w;
 #pragma omp parallel if (planes > 1)
     {
-        std::vector<T> scratch(padded ? padded_rows * padded_cols : 0);  // this thread's padded plane
+        std::vector<T> scratch(padded ? padded_rows * padded_cols : 0, T(0));  // this thread's padded plane
 #pragma omp for schedule(static)
         for (std::size_t job = 0; job < planes; ++job) {
             const std::size_t n = job / g.output.c, p = job % g.output.c;
             const T* plane = x.data() + (n * g.input.c + p / multiplier) * in_plane;
-            if (padded) {
-                std::fill(scratch.begin(), scratch.end(), T(0));
+            if (padded) {  // the border of `scratch` stays zero: only the interior is written
                 for (std::size_t c = 0; c < in_cols; ++c)
                     std::copy_n(plane + c * in_rows, in_rows, scratch.data() + (c + pad_left) * padded_rows + pad_top);
                 plane = scratch.data();
             }
             const DepthwisePlane<T> layer{plane, padded_rows, weight.data() + p * kernel_size, g.weight.h, g.weight.w,
                                           g.plane, bias.is_empty() ? T(0) : bias(p)};
-            layer.compute(y.data() + job * out_plane);
+            compute_plane(layer, y.data() + job * out_plane);
         }
     }
 }

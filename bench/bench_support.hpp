@@ -1,10 +1,8 @@
 /// \file
-/// \brief The benchmark frame: FLOP and byte counters, the thread control, the FMA peak and the
-/// summary table (GFLOP/s or GB/s, × the naive reference, fraction of the sgemm ceiling or of the
-/// copy bandwidth measured in the same run, and of the FMA peak).
+/// \brief The benchmark frame: FLOP and byte counters, the thread control and the summary table
+/// (GFLOP/s or GB/s, × the naive reference, fractions of the sgemm ceiling and the FMA peak, or of
+/// the copy bandwidth, measured in the same run).
 #pragma once
-
-#include "bench/machine.hpp"
 
 #include <benchmark/benchmark.h>
 

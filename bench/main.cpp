@@ -1,8 +1,8 @@
 // cnnlab_bench: runs the registered benchmarks, then prints a summary per group: the rate (GFLOP/s,
 // or GB/s for the bandwidth-bound pooling of Chapter 4), the speed-up over the naive reference, the
 // time over the same layer's forward (Chapter 3's backward passes), and the fractions of the
-// ceilings measured in the same run — the OpenBLAS sgemm for GFLOP/s, the copy bandwidth for GB/s —
-// and of the nominal FMA peak, all at the row's thread count (1 or 2).
+// ceilings measured in the same run — the OpenBLAS sgemm and the FMA peak for GFLOP/s, the copy
+// bandwidth for GB/s — all at the row's thread count (1 or 2).
 #include "bench/bench_support.hpp"
 #include "chapters/ch00_foundation/blas.hpp"
 
@@ -154,6 +154,7 @@ void print_summary(std::vector<Row> rows) {
     std::sort(rows.begin(), rows.end(), summary_order);
     std::map<int, double> ceiling;  // threads → GFLOP/s
     std::map<int, double> copy;     // threads → GB/s of the copy-bandwidth ceiling
+    std::map<int, double> fma_peak; // threads → GFLOP/s of register-only multiply-adds (fma_peak.cpp)
     std::map<std::string, double> reference;  // reference_key → GFLOP/s
     std::map<std::string, double> forward;    // forward_key → GFLOP/s
     std::map<std::string, double> onednn;     // onednn_key → the best oneDNN primitive's GFLOP/s
@@ -162,6 +163,7 @@ void print_summary(std::vector<Row> rows) {
             onednn[onednn_key(r, r.threads)] = std::max(onednn[onednn_key(r, r.threads)], r.gflops);
         if (r.group == "sgemm-ceiling") ceiling[r.threads] = r.gflops;
         if (r.group == "copy-ceiling") copy[r.threads] = r.gflops;
+        if (r.group == "fma-peak") fma_peak[r.threads] = r.gflops;
         if (r.path.rfind("reference", 0) == 0) reference[reference_key(r)] = r.gflops;
         if (r.path.rfind("forward/automatic", 0) == 0) forward[forward_key(r.group, r.threads)] = r.gflops;
     }
@@ -178,11 +180,11 @@ void print_summary(std::vector<Row> rows) {
     std::printf("  OpenBLAS core: %s\n", cnnlab::blas_core_name().c_str());
     for (const auto& [threads, g] : ceiling) std::printf("  sgemm ceiling, %d thread(s): %.1f GFLOP/s\n", threads, g);
     for (const auto& [threads, b] : copy) std::printf("  copy bandwidth, %d thread(s): %.1f GB/s\n", threads, b);
-    std::printf("  FP32 FMA peak (nominal, bench_support.hpp): %.0f GFLOP/s per core\n", cnnlab::bench::fma_peak_gflops_per_core);
+    for (const auto& [threads, g] : fma_peak) std::printf("  FP32 FMA peak, %d thread(s): %.1f GFLOP/s\n", threads, g);
     std::printf("  %-26s %-28s %7s %10s %-7s %10s %8s %10s %10s %10s %9s\n", "group", "path", "threads", "rate", "unit",
                 "× naive", "t / fwd", "of sgemm", "of peak", "of copy", "× oneDNN");
     for (const Row& r : rows) {
-        if (r.group == "sgemm-ceiling" || r.group == "copy-ceiling") continue;
+        if (r.group == "sgemm-ceiling" || r.group == "copy-ceiling" || r.group == "fma-peak") continue;
         const int threads = r.threads > 0 ? r.threads : default_threads;
         const std::string shown = r.threads > 0 ? std::to_string(threads) : "(" + std::to_string(threads) + ")";
         const bool naive_row = r.path.rfind("reference", 0) == 0;
@@ -195,7 +197,7 @@ void print_summary(std::vector<Row> rows) {
         const double forward_gflops = !naive_row && forward.count(fwd) ? forward[fwd] : 0;
         // A GFLOP/s row is measured against the sgemm ceiling and the FMA peak, a GB/s row against the copy bandwidth.
         const double sgemm = !r.bandwidth && ceiling.count(threads) ? ceiling[threads] : 0;
-        const double peak = r.bandwidth ? 0 : threads * cnnlab::bench::fma_peak_gflops_per_core;
+        const double peak = !r.bandwidth && fma_peak.count(threads) ? fma_peak[threads] : 0;
         const double bandwidth = r.bandwidth && copy.count(threads) ? copy[threads] : 0;
         const std::string versus = onednn_key(r, threads);
         const double onednn_gflops = !naive_row && onednn.count(versus) ? onednn[versus] : 0;
@@ -228,7 +230,10 @@ void write_summary_csv(std::vector<Row> rows, const std::string& file) {
             << "GB/s (bytes read + written once over wall time; copy-ceiling: std::copy, same count), best repetition\n";
     out << (mixed ? "group,path,threads,rate,unit\n" : any_bandwidth ? "group,path,threads,gbps\n" : "group,path,threads,gflops\n");
     for (const Row& r : rows) {
-        std::string path = r.group == "sgemm-ceiling" ? "sgemm" : r.group == "copy-ceiling" ? "copy" : r.path;
+        std::string path = r.group == "sgemm-ceiling" ? "sgemm"
+                           : r.group == "copy-ceiling" ? "copy"
+                           : r.group == "fma-peak"     ? "fma"
+                                                       : r.path;
         const std::string suffix = "/" + std::to_string(r.threads);
         if (path.size() > suffix.size() && path.ends_with(suffix)) path.resize(path.size() - suffix.size());
         char gflops[32];

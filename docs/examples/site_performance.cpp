@@ -12,7 +12,6 @@
 // so a ratio of rates is the inverse ratio of times. Prints Markdown that the docs build splices into
 // docs/pages/performance.md. A missing or malformed file stops the program (and the docs build).
 #include "bench/layer_shapes.hpp"
-#include "bench/machine.hpp"
 #include "docs/figures/bench_chart.hpp"
 
 #include <cstdio>
@@ -125,8 +124,8 @@ int main() try {
             }
             if (!ours[0] && !ours[1]) continue;  // a pass the benchmarks do not time on this layer
             const auto of_peak = [&](int t) -> std::optional<double> {
-                if (!ours[t - 1]) return std::nullopt;
-                return 100.0 * *ours[t - 1] / (t * cnnlab::bench::fma_peak_gflops_per_core);
+                if (!ours[t - 1] || !table.fma_peak.count(t)) return std::nullopt;
+                return 100.0 * *ours[t - 1] / table.fma_peak.at(t);
             };
             std::cout << "| " << (first ? label : "") << " | "
                       << (first ? number(gflop, "%.3g") : "") << " | " << p.name << " | "
@@ -143,9 +142,12 @@ int main() try {
     tally("against oneDNN's best primitive", versus_onednn);
     tally("against oneDNN with its layout reorders", versus_onednn_reorders);
     tally("against PyTorch", versus_pytorch);
-    std::cout << "\nThe sgemm ceiling of the forward run: " << number(forward.ceiling.count(1) ? std::optional(forward.ceiling.at(1)) : std::nullopt, "%.1f")
-              << " GFLOP/s on 1 thread, " << number(forward.ceiling.count(2) ? std::optional(forward.ceiling.at(2)) : std::nullopt, "%.1f")
-              << " on 2; the FMA peak: " << cnnlab::bench::fma_peak_gflops_per_core << " GFLOP/s per core.\n";
+    const auto at = [](const std::map<int, double>& by_threads, int t) {
+        return by_threads.count(t) ? std::optional(by_threads.at(t)) : std::nullopt;
+    };
+    std::cout << "\nMeasured in the forward run: the sgemm ceiling " << number(at(forward.ceiling, 1), "%.1f") << " GFLOP/s on 1 thread, "
+              << number(at(forward.ceiling, 2), "%.1f") << " on 2; the FMA peak " << number(at(forward.fma_peak, 1), "%.1f")
+              << " GFLOP/s on 1 thread, " << number(at(forward.fma_peak, 2), "%.1f") << " on 2.\n";
     return 0;
 } catch (const std::exception& e) {
     std::cerr << "site_performance: " << e.what() << '\n';

@@ -7,6 +7,7 @@
 //
 //     group,path,threads,gflops
 //     sgemm-ceiling,sgemm,1,140.1         the ceiling rows: group "sgemm-ceiling"
+//     fma-peak,fma,1,202.3                the FMA peak of the same run (not drawn; kept in fma_peak)
 //     vgg_conv3_2,im2col_gemm,1,95.3      one row per (benchmark group, path, thread count)
 //
 // or, for the bandwidth-bound benchmarks (pooling), GB/s against the copy bandwidth:
@@ -27,6 +28,7 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
@@ -67,6 +69,7 @@ inline const std::vector<BenchUnit>& bench_units() {
 struct BenchTable {
     std::vector<BenchRow> rows;    ///< every row but the ceiling's, in file order
     std::map<int, double> ceiling; ///< threads → the ceiling of the same run (OpenBLAS sgemm GFLOP/s, or copy GB/s)
+    std::map<int, double> fma_peak; ///< threads → the FMA peak measured in the same run (group "fma-peak"), if it was
     BenchUnit unit = bench_units().front();  ///< the file's unit (from its header)
 
     /// The row of (group, path, threads), or nullptr when that was not measured.
@@ -146,6 +149,8 @@ inline BenchTable read_bench_csv(const std::string& file) {
             throw std::runtime_error(where + "threads must be >= 1 and gflops > 0");
         if (m.group == table.unit.ceiling_group)
             table.ceiling[m.threads] = m.gflops;
+        else if (m.group == "fma-peak")
+            table.fma_peak[m.threads] = m.gflops;
         else
             table.rows.push_back(m);
     }
@@ -302,6 +307,26 @@ inline Svg draw_bar_chart(const BenchTable& table, const BarChart& chart) {
         }
     }
     return svg;
+}
+
+/// Each path's colour in the charts of algorithms (Chapters 1 and 2): cnnlab's paths take Okabe–Ito
+/// colours in turn (distinguishable with the common colour-vision deficiencies); a path named
+/// "reference" is always grey, one named "automatic" (Chapter 1: "auto") indigo, and oneDNN's paths
+/// ("onednn-…", bench/onednn_bench.cpp) shades of brown, so the yardstick reads as one family apart
+/// from cnnlab's.
+inline std::map<std::string, std::string> path_colours(const std::vector<std::string>& paths) {
+    static const char* const palette[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7",
+                                          "#56B4E9", "#D55E00", "#F0E442", "#000000"};
+    static const char* const onednn_palette[] = {"#8C510A", "#BF812D", "#DFC27D"};
+    std::map<std::string, std::string> colour;
+    std::size_t next = 0, next_onednn = 0;
+    for (const std::string& p : paths) {
+        if (p == "reference") colour[p] = "#9a9a9a";
+        else if (p == "automatic" || p == "auto") colour[p] = "#332288";
+        else if (p.rfind("onednn", 0) == 0) colour[p] = onednn_palette[next_onednn++ % std::size(onednn_palette)];
+        else colour[p] = palette[next++ % std::size(palette)];
+    }
+    return colour;
 }
 
 /// The whole `main` of a benchmark figure program, run as `<program> <output.svg> <source-dir>`:

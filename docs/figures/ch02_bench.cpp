@@ -10,31 +10,10 @@
 #include "docs/figures/bench_chart.hpp"
 
 #include <algorithm>
-#include <iterator>
-#include <map>
 #include <string>
 #include <vector>
 
 namespace {
-
-/// Each path's colour: cnnlab's paths take Okabe–Ito colours in turn (distinguishable with the common
-/// colour-vision deficiencies); a path named "reference" is always grey, one named "automatic" indigo,
-/// and oneDNN's paths ("onednn-…", bench/onednn_bench.cpp) shades of brown, so the yardstick reads as
-/// one family apart from cnnlab's.
-std::map<std::string, std::string> colours(const std::vector<std::string>& paths) {
-    static const char* const palette[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7",
-                                          "#56B4E9", "#D55E00", "#F0E442", "#000000"};
-    static const char* const onednn_palette[] = {"#8C510A", "#BF812D", "#DFC27D"};
-    std::map<std::string, std::string> colour;
-    std::size_t next = 0, next_onednn = 0;
-    for (const std::string& p : paths) {
-        if (p == "reference") colour[p] = "#9a9a9a";
-        else if (p == "automatic") colour[p] = "#332288";
-        else if (p.rfind("onednn", 0) == 0) colour[p] = onednn_palette[next_onednn++ % std::size(onednn_palette)];
-        else colour[p] = palette[next++ % std::size(palette)];
-    }
-    return colour;
-}
 
 /// The Chapter 2 chart: the text, path order, colours and sizes of this figure.
 figures::BarChart describe(const figures::BenchTable& table) {
@@ -47,7 +26,7 @@ figures::BarChart describe(const figures::BenchTable& table) {
                       "FLOPs"},
         .legend_top = 60,
         .paths = paths,
-        .colour = colours(paths),
+        .colour = figures::path_colours(paths),
         .label_width = 190,
         .panel_width = 300,
         .panel_gap = 34,

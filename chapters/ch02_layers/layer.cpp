@@ -144,24 +144,27 @@ Tensor4<T> conv2d_layer(const Tensor4<T>& x, const Tensor4<T>& weight, const arm
                                  " does not apply to this layer (", g.str(), ", stride ", g.plane.rows.stride, "×",
                                  g.plane.cols.stride, ", dilation ", g.plane.rows.dilation, "×", g.plane.cols.dilation,
                                  ")"));
-    if (algorithm == LayerAlgorithm::depthwise_direct) {
-        // Writes every element and adds the bias in its sums: no zeroing pass, no bias pass over y
-        // (for a depthwise layer those passes cost as much as the convolution).
-        Tensor4<T> y(g.output, uninitialized);
-        detail::conv2d_layer_depthwise(x, weight, bias, g, y);
-        return y;
-    }
-    Tensor4<T> y(g.output);
+    // The GEMM, Winograd and depthwise paths write every output value: their output is not zeroed
+    // first. Winograd and depthwise add the bias as they write; the others get a pass that adds it.
+    const bool writes_every_value = algorithm != LayerAlgorithm::direct;
+    Tensor4<T> y = writes_every_value ? Tensor4<T>(g.output, uninitialized) : Tensor4<T>(g.output);
+    bool bias_added = false;
     switch (algorithm) {
         case LayerAlgorithm::automatic:
         case LayerAlgorithm::im2col_gemm: detail::conv2d_layer_im2col(x, weight, g, y); break;
         case LayerAlgorithm::gemm_1x1: detail::conv2d_layer_1x1(x, weight, g, y); break;
-        case LayerAlgorithm::winograd_f2x2_3x3: detail::conv2d_layer_winograd(x, weight, g, 2, y); break;
-        case LayerAlgorithm::winograd_f4x4_3x3: detail::conv2d_layer_winograd(x, weight, g, 4, y); break;
-        case LayerAlgorithm::depthwise_direct: break;  // above
+        case LayerAlgorithm::winograd_f2x2_3x3:
+        case LayerAlgorithm::winograd_f4x4_3x3:
+            detail::conv2d_layer_winograd(x, weight, bias, g, algorithm == LayerAlgorithm::winograd_f2x2_3x3 ? 2 : 4, y);
+            bias_added = true;
+            break;
+        case LayerAlgorithm::depthwise_direct:
+            detail::conv2d_layer_depthwise(x, weight, bias, g, y);
+            bias_added = true;
+            break;
         case LayerAlgorithm::direct: detail::conv2d_layer_direct(x, weight, g, y); break;
     }
-    detail::add_bias(bias, y);
+    if (!bias_added) detail::add_bias(bias, y);
     return y;
 }
 

@@ -15,10 +15,11 @@ void conv2d_layer_im2col(const Tensor4<T>& x, const Tensor4<T>& weight, const La
 template <class T>
 void conv2d_layer_1x1(const Tensor4<T>& x, const Tensor4<T>& weight, const LayerGeometry& g, Tensor4<T>& y);
 
-/// Winograd \f$F(m\times m, 3\times3)\f$ for m = 2 or 4 (3×3, stride 1, dilation 1, groups 1, any padding).
+/// Winograd \f$F(m\times m, 3\times3)\f$ for m = 2 or 4 (3×3, stride 1, dilation 1, groups 1, any padding),
+/// the bias (empty: none) added as the tiles are written out.
 template <class T>
-void conv2d_layer_winograd(const Tensor4<T>& x, const Tensor4<T>& weight, const LayerGeometry& g, std::size_t m,
-                           Tensor4<T>& y);
+void conv2d_layer_winograd(const Tensor4<T>& x, const Tensor4<T>& weight, const arma::Col<T>& bias,
+                           const LayerGeometry& g, std::size_t m, Tensor4<T>& y);
 
 /// Depthwise (one input channel per group, any channel multiplier): direct loops per plane, the
 /// bias (empty: none) added in the same pass.

@@ -62,8 +62,9 @@ class WinogradLayer {
     static constexpr std::size_t alpha = Tf::alpha, points = alpha * alpha, L = lanes<T>;
 
 public:
-    WinogradLayer(const Tensor4<T>& x, const Tensor4<T>& weight, const LayerGeometry& g, Tensor4<T>& y)
-        : x_(x), weight_(weight), g_(g), y_(y), c_in_(g.input.c), c_out_(g.output.c),
+    WinogradLayer(const Tensor4<T>& x, const Tensor4<T>& weight, const arma::Col<T>& bias, const LayerGeometry& g,
+                  Tensor4<T>& y)
+        : x_(x), weight_(weight), bias_(bias), g_(g), y_(y), c_in_(g.input.c), c_out_(g.output.c),
           tiles_h_((g.output.h + M - 1) / M), tiles_w_((g.output.w + M - 1) / M),
           tiles_(g.output.n * tiles_h_ * tiles_w_) {}
 
@@ -199,22 +200,25 @@ private:
         }
     }
 
-    /// Writes the m×m output lane vectors o(i, j) of output channel p for `valid` tiles, cropped.
+    /// Writes the m×m output lane vectors o(i, j) of output channel p for `valid` tiles, cropped, plus
+    /// the channel's bias. The tiles cover the output exactly once, so every value of y is written.
     void scatter_tiles(const TilePlace* places, std::size_t valid, std::size_t p, const T* o) const {
         const std::size_t out_h = g_.output.h, out_w = g_.output.w;
+        const T b = bias_.is_empty() ? T(0) : bias_(p);
         for (std::size_t l = 0; l < valid; ++l) {
             const TilePlace& place = places[l];
             T* plane = y_.data() + (place.n * c_out_ + p) * out_h * out_w;
             const std::size_t rows = std::min(M, out_h - place.out_row), cols = std::min(M, out_w - place.out_col);
             for (std::size_t j = 0; j < cols; ++j) {
                 T* column = plane + (place.out_col + j) * out_h + place.out_row;
-                for (std::size_t i = 0; i < rows; ++i) column[i] = o[(i * M + j) * L + l];
+                for (std::size_t i = 0; i < rows; ++i) column[i] = o[(i * M + j) * L + l] + b;
             }
         }
     }
 
     const Tensor4<T>& x_;
     const Tensor4<T>& weight_;
+    const arma::Col<T>& bias_;  ///< empty: no bias
     const LayerGeometry& g_;
     Tensor4<T>& y_;
     std::size_t c_in_, c_out_, tiles_h_, tiles_w_, tiles_;
@@ -225,19 +229,19 @@ private:
 }  // namespace
 
 template <class T>
-void conv2d_layer_winograd(const Tensor4<T>& x, const Tensor4<T>& weight, const LayerGeometry& g, std::size_t m,
-                           Tensor4<T>& y) {
+void conv2d_layer_winograd(const Tensor4<T>& x, const Tensor4<T>& weight, const arma::Col<T>& bias,
+                           const LayerGeometry& g, std::size_t m, Tensor4<T>& y) {
     if (m == 2)
-        WinogradLayer<2, T>(x, weight, g, y).run();
+        WinogradLayer<2, T>(x, weight, bias, g, y).run();
     else if (m == 4)
-        WinogradLayer<4, T>(x, weight, g, y).run();
+        WinogradLayer<4, T>(x, weight, bias, g, y).run();
     else
         throw argument_error(str("conv2d_layer: Winograd F(", m, "×", m, ", 3×3) is not available (m must be 2 or 4)"));
 }
 
-template void conv2d_layer_winograd(const Tensor4<float>&, const Tensor4<float>&, const LayerGeometry&, std::size_t,
-                                    Tensor4<float>&);
-template void conv2d_layer_winograd(const Tensor4<double>&, const Tensor4<double>&, const LayerGeometry&, std::size_t,
-                                    Tensor4<double>&);
+template void conv2d_layer_winograd(const Tensor4<float>&, const Tensor4<float>&, const arma::Col<float>&,
+                                    const LayerGeometry&, std::size_t, Tensor4<float>&);
+template void conv2d_layer_winograd(const Tensor4<double>&, const Tensor4<double>&, const arma::Col<double>&,
+                                    const LayerGeometry&, std::size_t, Tensor4<double>&);
 
 }  // namespace cnnlab::detail

@@ -153,9 +153,11 @@ void gather_tiles(const Tensor4<T>& x, const TilePlace* places, std::size_t vali
     }
 }
 
-/// Tiles per block aimed at by both Winograd passes (measured on 256 → 256 channels, 56×56 and
-/// 100×100: 96 to 384 run equally fast within the noise): a block's buffers stay a few MB while
-/// its GEMMs (192 × C_in × C_out) are still large enough for OpenBLAS to run near its peak.
+/// Tiles per block aimed at by the Winograd weight gradient (measured on 256 → 256 channels, 56×56
+/// and 100×100 with OpenBLAS's Haswell kernels: 96 to 384 run equally fast within the noise): a
+/// block's buffers stay a few MB while its GEMMs (192 × C_in × C_out) are still large enough for
+/// OpenBLAS to run near its peak, and a layer has blocks enough to give each thread its own. The
+/// forward pass aims at larger blocks (winograd.cpp).
 constexpr std::size_t block_tiles_target = 192;
 
 /// The input transform of F(m×m, 3×3): U[ξ](t, c) = (Bᵀ d_{t,c} B)_ξ for input channel c of `x` and

@@ -10,10 +10,18 @@
 /// \brief Implementation details of the optimized operations; not part of the API.
 namespace cnnlab::detail {
 
-/// Direct: for each output column, accumulate \f$w_{uv}\f$ times a (strided) input column.
-/// The output column stays in L1 and the inner loop is contiguous at row stride 1, so it vectorizes.
+/// Direct: for each output column, accumulate \f$w_{uv}\f$ times a (strided) input column, a
+/// block of output rows at a time in vector registers; the columns are split over the cores.
 template <class T>
 arma::Mat<T> xcorr2d_direct(const arma::Mat<T>& padded, const arma::Mat<T>& w, const Geometry2d& geometry);
+
+/// The direct path's kernel on raw memory, one thread: `out` (column-major, the geometry's output
+/// size) = `initial` + the cross-correlation of `padded` (column-major, `padded_rows` rows, already
+/// zero-padded) with `kernel` (column-major, kernel_rows × kernel_cols). Chapter 2's depthwise
+/// layers run it once per plane, `initial` being the plane's bias.
+template <class T>
+void xcorr2d_direct_into(const T* padded, std::size_t padded_rows, const T* kernel, std::size_t kernel_rows,
+                         std::size_t kernel_cols, const Geometry2d& geometry, T initial, T* out);
 
 /// im2col + GEMM: \f$\mathrm{vec}(Y)^\top = \mathrm{vec}(W)^\top\,\mathrm{im2col}(X)\f$ through BLAS.
 template <class T>

@@ -499,8 +499,9 @@ BOOST_AUTO_TEST_CASE(algorithm_selection_and_rank_one_factors) {
         return cnnlab::resolve_geometry("test", 40, 40, k, k, {.stride = {stride, stride}});
     };
     BOOST_TEST((cnnlab::choose_algorithm(geometry(5, 1), rank_one) == Algorithm::separable));
-    BOOST_TEST((cnnlab::choose_algorithm(geometry(9, 1), arma::mat(9, 9, arma::fill::randu)) == Algorithm::fft));
-    BOOST_TEST((cnnlab::choose_algorithm(geometry(9, 2), arma::mat(9, 9, arma::fill::randu)) == Algorithm::direct));
+    BOOST_TEST((cnnlab::choose_algorithm(geometry(21, 1), arma::mat(21, 21, arma::fill::randu)) == Algorithm::fft));
+    BOOST_TEST((cnnlab::choose_algorithm(geometry(21, 2), arma::mat(21, 21, arma::fill::randu)) == Algorithm::direct));
+    BOOST_TEST((cnnlab::choose_algorithm(geometry(19, 1), arma::mat(19, 19, arma::fill::randu)) == Algorithm::direct));
     BOOST_TEST((cnnlab::choose_algorithm(geometry(3, 1), arma::mat(3, 3, arma::fill::randu)) == Algorithm::direct));
     for (Algorithm algorithm : all_algorithms)
         BOOST_TEST((cnnlab::parse_algorithm(cnnlab::algorithm_name(algorithm)) == algorithm));

@@ -146,10 +146,10 @@ inline Problem2d draw_problem2d(std::size_t index) {
                 p.options.padding = Mode::same;
                 break;
             case Stress::large_kernel:  // reaches `automatic`'s fft choice (>= fft_min_taps at stride 1)
-                p.kernel_rows = pick(9, 12);
-                p.kernel_cols = pick(9, 12);
-                p.rows = pick(12, 30);
-                p.cols = pick(12, 30);
+                p.kernel_rows = pick(20, 24);
+                p.kernel_cols = pick(20, 24);
+                p.rows = pick(24, 40);
+                p.cols = pick(24, 40);
                 p.options.stride = {};
                 p.options.dilation = {};
                 break;

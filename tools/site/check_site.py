@@ -15,7 +15,8 @@ after MathJax has finished,
   * every <img> must have loaded (naturalWidth > 0);
   * every formula must have been typeset: no MathJax error, as many rendered formulas as TeX sources,
     and no raw TeX (\\f$, \\f[, \\(, \\[, $$, \\begin{) left in the prose (code listings excepted);
-  * no HTML tag shown as text (`<tt>…</tt>` where Doxygen escaped Markdown it did not render);
+  * no HTML tag shown as text (`<tt>…</tt>` where Doxygen escaped Markdown it did not render), and no
+    Doxygen `\\ilinebr` marker anywhere (a table it could not parse);
   * a full-height screenshot of the page is saved into the screenshots folder.
 
 Exit status 0 when nothing failed, 1 otherwise; every failure is printed as "page: problem".
@@ -57,6 +58,11 @@ class PageParser(html.parser.HTMLParser):
         self.links = []      # href of <a>, <area>
         self.resources = []  # (tag, url) of img/script src, link href
         self.anchors = set()
+        self.ilinebr = False  # the text holds Doxygen's internal "\\ilinebr"
+
+    def handle_data(self, data):
+        if "\\ilinebr" in data:
+            self.ilinebr = True
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -88,6 +94,10 @@ def check_static(root, pages):
     for page in pages:
         name = page.relative_to(root).as_posix()
         parsed = parse_page(str(page))
+        # Doxygen's own line-break marker left in the output: Markdown it could not parse (a table
+        # cell holding `\|` twice in code, say) spilled the rest of the table into one cell.
+        if parsed.ilinebr:
+            failures.append(f"{name}: Doxygen's internal marker \\ilinebr shown on the page (Markdown it could not parse)")
         for tag, url in parsed.resources:
             if is_external(url):
                 if url.lower().startswith(("http:", "https:", "ftp:", "//")):

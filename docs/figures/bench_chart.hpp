@@ -35,6 +35,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace figures {
@@ -327,6 +328,23 @@ inline std::map<std::string, std::string> path_colours(const std::vector<std::st
         else colour[p] = palette[next++ % std::size(palette)];
     }
     return colour;
+}
+
+/// The chart of algorithms on benchmark shapes (Chapters 1 and 2): the paths in order of first
+/// appearance but `automatic_path` (the one that repeats another's choice) last, coloured by
+/// path_colours, under `heading` and one `subtitle`; `label_width` leaves room for the group names.
+inline BarChart algorithm_chart(const BenchTable& table, const std::string& automatic_path, std::string heading,
+                                std::string subtitle, double label_width, double panel_width) {
+    std::vector<std::string> paths = table.paths();
+    std::stable_partition(paths.begin(), paths.end(), [&](const std::string& p) { return p != automatic_path; });
+    return {.heading = std::move(heading),
+            .subtitles = {std::move(subtitle)},
+            .legend_top = 60,
+            .paths = paths,
+            .colour = path_colours(paths),
+            .label_width = label_width,
+            .panel_width = panel_width,
+            .panel_gap = 34};
 }
 
 /// The whole `main` of a benchmark figure program, run as `<program> <output.svg> <source-dir>`:

@@ -10,27 +10,14 @@
 // (the path choose_algorithm picks) is drawn last.
 #include "docs/figures/bench_chart.hpp"
 
-#include <algorithm>
-#include <string>
-#include <vector>
-
 namespace {
 
-/// The Chapter 1 chart: the text, path order, colours and sizes of this figure.
+/// The Chapter 1 chart: its text and sizes.
 figures::BarChart describe(const figures::BenchTable& table) {
-    std::vector<std::string> paths = table.paths();
-    std::stable_partition(paths.begin(), paths.end(), [](const std::string& p) { return p != "auto"; });
-    return {
-        .heading = "Image filtering: GFLOP/s of each path on a 1024×1024 image",
-        .subtitles = {"float, valid cross-correlation; every path credited with the direct formula's "
-                      "2·H_out·W_out·K_h·K_w FLOPs (FFT and separable do fewer)"},
-        .legend_top = 60,
-        .paths = paths,
-        .colour = figures::path_colours(paths),
-        .label_width = 120,
-        .panel_width = 320,
-        .panel_gap = 34,
-    };
+    return figures::algorithm_chart(table, "auto", "Image filtering: GFLOP/s of each path on a 1024×1024 image",
+                                    "float, valid cross-correlation; every path credited with the direct formula's "
+                                    "2·H_out·W_out·K_h·K_w FLOPs (FFT and separable do fewer)",
+                                    120, 320);
 }
 
 }  // namespace

@@ -9,28 +9,14 @@
 // last. A path measured at some thread counts only says so in the other panels.
 #include "docs/figures/bench_chart.hpp"
 
-#include <algorithm>
-#include <string>
-#include <vector>
-
 namespace {
 
-/// The Chapter 2 chart: the text, path order, colours and sizes of this figure.
+/// The Chapter 2 chart: its text and sizes.
 figures::BarChart describe(const figures::BenchTable& table) {
-    // Paths in order of first appearance, but "automatic" last: it repeats one of the others.
-    std::vector<std::string> paths = table.paths();
-    std::stable_partition(paths.begin(), paths.end(), [](const std::string& p) { return p != "automatic"; });
-    return {
-        .heading = "Convolution layers: GFLOP/s of each path on each benchmark shape",
-        .subtitles = {"float; every path credited with the direct formula's 2·N·C_out·H_out·W_out·(C_in/g)·K_h·K_w "
-                      "FLOPs"},
-        .legend_top = 60,
-        .paths = paths,
-        .colour = figures::path_colours(paths),
-        .label_width = 190,
-        .panel_width = 300,
-        .panel_gap = 34,
-    };
+    return figures::algorithm_chart(table, "automatic", "Convolution layers: GFLOP/s of each path on each benchmark shape",
+                                    "float; every path credited with the direct formula's "
+                                    "2·N·C_out·H_out·W_out·(C_in/g)·K_h·K_w FLOPs",
+                                    190, 300);
 }
 
 }  // namespace

@@ -93,7 +93,8 @@ public:
         // multi-MB buffers on every call would cost page faults on every call.
         thread_local std::vector<T> filter_buffer;
         thread_local std::vector<TilePlace> place_buffer;
-        grow(filter_buffer, points * c_in_ * c_out_);
+        v_stride_ = matrix_stride<T>(c_in_ * c_out_);
+        grow(filter_buffer, points * v_stride_);
         place_tiles<M>(g_, tiles_h_, tiles_w_, tiles_, place_buffer);
         v_ = filter_buffer.data();
         places_ = place_buffer.data();
@@ -138,16 +139,18 @@ private:
     struct Block {
         std::size_t first = 0;  ///< first tile
         std::size_t rows = 0;   ///< number of tiles: the rows of U[ξ] and M[ξ]
-        T* u = nullptr;         ///< U: α² matrices rows × C_in
-        T* m = nullptr;         ///< M: α² matrices rows × C_out
+        T* u = nullptr;         ///< U: α² matrices rows × C_in, u_stride apart
+        T* m = nullptr;         ///< M: α² matrices rows × C_out, m_stride apart
+        std::size_t u_stride = 0, m_stride = 0;
     };
 
     /// The calling thread's U and M buffers for blocks of up to `rows` tiles, grown as needed.
     Block buffers(std::size_t rows) const {
         thread_local std::vector<T> input_buffer, product_buffer;
-        grow(input_buffer, points * rows * c_in_);
-        grow(product_buffer, points * rows * c_out_ + L);  // slack: see transform_outputs
-        return {0, 0, input_buffer.data(), product_buffer.data()};
+        const std::size_t u_stride = matrix_stride<T>(rows * c_in_), m_stride = matrix_stride<T>(rows * c_out_);
+        grow(input_buffer, points * u_stride);
+        grow(product_buffer, points * m_stride + L);  // slack: see transform_outputs
+        return {0, 0, input_buffer.data(), product_buffer.data(), u_stride, m_stride};
     }
 
     /// Block b of `blocks`: tiles b·tiles/blocks … (b+1)·tiles/blocks − 1.
@@ -173,24 +176,24 @@ private:
             for (std::size_t u = 0; u < 3; ++u)
                 for (std::size_t col = 0; col < 3; ++col) g[(u * 3 + col) * L + l] = w[l * 9 + col * 3 + u];  // column-major 3×3
         if (valid == L) {
-            transform_2d<alpha, 3, L>(Tf::G, g, L, half, v_ + first, filters);
+            transform_2d<alpha, 3, L>(Tf::G, g, L, half, v_ + first, v_stride_);
         } else {
             transform_2d<alpha, 3, L>(Tf::G, g, L, half, out, L);
-            copy_lanes<L>(out, points, valid, v_ + first, filters);
+            copy_lanes<L>(out, points, valid, v_ + first, v_stride_);
         }
     }
 
     /// U[ξ](t, c) = (Bᵀ d_{t,c} B)_ξ for input channel c and the block's tiles.
     void transform_inputs(const Block& block, std::size_t c) const {
-        transform_input_tiles<M>(x_, places_ + block.first, block.rows, c, block.u);
+        transform_input_tiles<M>(x_, places_ + block.first, block.rows, c, block.u, block.u_stride);
     }
 
     /// M[ξ] = U[ξ] · V[ξ] for the block's tiles: one GEMM written straight into M[ξ].
     void multiply(const Block& block, std::size_t xi) const {
         const std::size_t rows = block.rows;
-        const arma::Mat<T> u_xi = matrix_over(block.u + xi * rows * c_in_, rows, c_in_);
-        const arma::Mat<T> v_xi = matrix_over(v_ + xi * c_in_ * c_out_, c_in_, c_out_);
-        arma::Mat<T> m_xi = matrix_over(block.m + xi * rows * c_out_, rows, c_out_);
+        const arma::Mat<T> u_xi = matrix_over(block.u + xi * block.u_stride, rows, c_in_);
+        const arma::Mat<T> v_xi = matrix_over(v_ + xi * v_stride_, c_in_, c_out_);
+        arma::Mat<T> m_xi = matrix_over(block.m + xi * block.m_stride, rows, c_out_);
         m_xi = u_xi * v_xi;  // no alias, same size: Armadillo's GEMM writes into m_xi's memory
     }
 
@@ -202,7 +205,7 @@ private:
         alignas(64) T half[M * alpha * L];
         alignas(64) T o[M * M * L];
         for (std::size_t t0 = 0; t0 < rows; t0 += L) {
-            transform_2d<M, alpha, L>(Tf::AT, block.m + p * rows + t0, rows * c_out_, half, o, L);
+            transform_2d<M, alpha, L>(Tf::AT, block.m + p * rows + t0, block.m_stride, half, o, L);
             scatter_tiles(places_ + block.first + t0, std::min(L, rows - t0), p, o);
         }
     }
@@ -229,7 +232,8 @@ private:
     const LayerGeometry& g_;
     Tensor4<T>& y_;
     std::size_t c_in_, c_out_, tiles_h_, tiles_w_, tiles_;
-    T* v_ = nullptr;                     ///< V: α² matrices C_in × C_out
+    T* v_ = nullptr;                     ///< V: α² matrices C_in × C_out, v_stride_ apart
+    std::size_t v_stride_ = 0;
     const TilePlace* places_ = nullptr;  ///< every tile's place
 };
 

@@ -84,6 +84,17 @@ inline void transform_2d(const double (&c)[R][J], const T* in, std::size_t in_st
         transform_lanes<R, J, L>(c, half + r * J * L, L, out + r * R * out_stride, out_stride);
 }
 
+/// The distance, in values of T, from one of a buffer's α² matrices to the next, for matrices of
+/// `values` values: `values` rounded up to whole 4 KiB pages, plus two 64-byte cache lines. Why:
+/// the transforms read or write one lane vector in each of the α² matrices at once, and matrices a
+/// multiple of 4 KiB apart (256 channels × any multiple of 4 tiles) put all of those vectors into
+/// the same few L1 cache sets, where they evict each other; the offset spreads them over the sets.
+template <class T>
+constexpr std::size_t matrix_stride(std::size_t values) {
+    constexpr std::size_t page = 4096 / sizeof(T), offset = 128 / sizeof(T);
+    return (values + page - 1) / page * page + offset;
+}
+
 /// Copies the first `valid` lanes of each of `vectors` lane vectors (spaced L apart in `from`,
 /// `to_stride` apart in `to`): the tail of a chunk that does not fill all L lanes.
 template <std::size_t L, class T>
@@ -161,15 +172,16 @@ void gather_tiles(const Tensor4<T>& x, const TilePlace* places, std::size_t vali
 constexpr std::size_t block_tiles_target = 192;
 
 /// The input transform of F(m×m, 3×3): U[ξ](t, c) = (Bᵀ d_{t,c} B)_ξ for input channel c of `x` and
-/// the `rows` tiles at `places`, into `u` (α² matrices rows × C_in, column-major).
+/// the `rows` tiles at `places`, into `u` (α² matrices rows × C_in, column-major, `xi_stride` values
+/// apart).
 template <std::size_t M, class T>
-void transform_input_tiles(const Tensor4<T>& x, const TilePlace* places, std::size_t rows, std::size_t c, T* u) {
+void transform_input_tiles(const Tensor4<T>& x, const TilePlace* places, std::size_t rows, std::size_t c, T* u,
+                           std::size_t xi_stride) {
     using Tf = Transforms<M>;
     constexpr std::size_t alpha = Tf::alpha, points = alpha * alpha, L = lanes<T>;
     alignas(64) T d[points * L];
     alignas(64) T half[points * L];
     alignas(64) T tail[points * L];
-    const std::size_t xi_stride = rows * x.shape().c;  // from U[ξ] to U[ξ+1]
     for (std::size_t t0 = 0; t0 < rows; t0 += L) {
         const std::size_t valid = std::min(L, rows - t0);
         gather_tiles<alpha, L>(x, places + t0, valid, c, d);

@@ -51,15 +51,22 @@ public:
         const int max_threads = omp_get_max_threads();
         const bool parallel = max_threads > 1 && !omp_in_parallel() && blocks >= 2 && g_.flops() > 1e6;
         const std::size_t threads = parallel ? std::min<std::size_t>(std::size_t(max_threads), blocks) : 1;
-        const std::size_t products = points * c_in_ * c_out_ + L;  // slack: see transform_products
-        std::vector<std::vector<T>> sums(threads, std::vector<T>(products, T(0)));
+        sum_stride_ = matrix_stride<T>(c_in_ * c_out_);
+        const std::size_t products = points * sum_stride_ + L;  // slack: see transform_products
+        std::vector<T*> sums(threads);  // each thread's Σ over its blocks of U[ξ]ᵀ · D[ξ]
 
         std::optional<SingleThreadedBlas> single;
         if (parallel) single.emplace();
 #pragma omp parallel num_threads(int(threads)) if (parallel)
         {
             const Block block = buffers(block_rows);
-            T* sum = sums[std::size_t(omp_get_thread_num())].data();
+            // Kept between calls like the blocks' buffers: a fresh 9 MB sum per call (256 → 256
+            // channels) spent more time in page faults than in the GEMMs on VGG conv3 at N = 1.
+            thread_local std::vector<T> sum_buffer;
+            if (sum_buffer.size() < products) sum_buffer.resize(products);
+            T* const sum = sum_buffer.data();
+            std::fill_n(sum, products, T(0));
+            sums[std::size_t(omp_get_thread_num())] = sum;
 #pragma omp for schedule(dynamic, 1)
             for (std::size_t b = 0; b < blocks; ++b) {
                 const std::size_t first = b * tiles_ / blocks, rows = (b + 1) * tiles_ / blocks - first;
@@ -71,21 +78,23 @@ public:
         for (std::size_t t = 1; t < threads; ++t)
             for (std::size_t i = 0; i < products; ++i) sums[0][i] += sums[t][i];
         const std::size_t filters = c_in_ * c_out_;
-        for (std::size_t first = 0; first < filters; first += L) transform_products(sums[0].data(), first);
+        for (std::size_t first = 0; first < filters; first += L) transform_products(sums[0], first);
     }
 
 private:
     /// One thread's buffers for a block of up to `rows` tiles.
     struct Block {
-        T* d = nullptr;  ///< D: α² matrices rows × C_out
-        T* u = nullptr;  ///< U: α² matrices rows × C_in
+        T* d = nullptr;  ///< D: α² matrices rows × C_out, d_stride apart
+        T* u = nullptr;  ///< U: α² matrices rows × C_in, u_stride apart
+        std::size_t d_stride = 0, u_stride = 0;
     };
 
     Block buffers(std::size_t rows) const {
         thread_local std::vector<T> delta_buffer, input_buffer;
-        if (delta_buffer.size() < points * rows * c_out_) delta_buffer.resize(points * rows * c_out_);
-        if (input_buffer.size() < points * rows * c_in_) input_buffer.resize(points * rows * c_in_);
-        return {delta_buffer.data(), input_buffer.data()};
+        const std::size_t d_stride = matrix_stride<T>(rows * c_out_), u_stride = matrix_stride<T>(rows * c_in_);
+        if (delta_buffer.size() < points * d_stride) delta_buffer.resize(points * d_stride);
+        if (input_buffer.size() < points * u_stride) input_buffer.resize(points * u_stride);
+        return {delta_buffer.data(), input_buffer.data(), d_stride, u_stride};
     }
 
     /// D[ξ](t, p) = (A δ_{t,p} Aᵀ)_ξ for output channel p and the tiles first … first + rows − 1.
@@ -93,16 +102,15 @@ private:
         alignas(64) T delta[M * M * L];
         alignas(64) T half[alpha * M * L];
         alignas(64) T tail[points * L];
-        const std::size_t xi_stride = rows * c_out_;
         for (std::size_t t0 = 0; t0 < rows; t0 += L) {
             const std::size_t valid = std::min(L, rows - t0);
             gather_deltas(places_.data() + first + t0, valid, p, delta);
             T* const target = block.d + p * rows + t0;
             if (valid == L) {
-                transform_2d<alpha, M, L>(Tf::A, delta, L, half, target, xi_stride);
+                transform_2d<alpha, M, L>(Tf::A, delta, L, half, target, block.d_stride);
             } else {
                 transform_2d<alpha, M, L>(Tf::A, delta, L, half, tail, L);
-                copy_lanes<L>(tail, points, valid, target, xi_stride);
+                copy_lanes<L>(tail, points, valid, target, block.d_stride);
             }
         }
     }
@@ -124,14 +132,14 @@ private:
 
     /// U[ξ](t, c) = (Bᵀ d_{t,c} B)_ξ for input channel c: the forward's input transform.
     void transform_inputs(const Block& block, std::size_t first, std::size_t rows, std::size_t c) const {
-        transform_input_tiles<M>(x_, places_.data() + first, rows, c, block.u);
+        transform_input_tiles<M>(x_, places_.data() + first, rows, c, block.u, block.u_stride);
     }
 
     /// M[ξ] += U[ξ]ᵀ · D[ξ]: one GEMM with β = 1 into this thread's sum.
     void accumulate(const Block& block, std::size_t rows, std::size_t xi, T* sum) const {
-        const arma::Mat<T> u_xi = matrix_over(block.u + xi * rows * c_in_, rows, c_in_);
-        const arma::Mat<T> d_xi = matrix_over(block.d + xi * rows * c_out_, rows, c_out_);
-        arma::Mat<T> m_xi = matrix_over(sum + xi * c_in_ * c_out_, c_in_, c_out_);
+        const arma::Mat<T> u_xi = matrix_over(block.u + xi * block.u_stride, rows, c_in_);
+        const arma::Mat<T> d_xi = matrix_over(block.d + xi * block.d_stride, rows, c_out_);
+        arma::Mat<T> m_xi = matrix_over(sum + xi * sum_stride_, c_in_, c_out_);
         m_xi += u_xi.t() * d_xi;
     }
 
@@ -141,7 +149,7 @@ private:
         const std::size_t filters = c_in_ * c_out_, valid = std::min(L, filters - first);
         alignas(64) T half[3 * alpha * L];
         alignas(64) T out[9 * L];
-        transform_2d<3, alpha, L>(Tf::GT, m + first, filters, half, out, L);
+        transform_2d<3, alpha, L>(Tf::GT, m + first, sum_stride_, half, out, L);
         T* w = dw_.data() + first * 9;
         for (std::size_t l = 0; l < valid; ++l)
             for (std::size_t u = 0; u < 3; ++u)
@@ -154,6 +162,7 @@ private:
     Tensor4<T>& dw_;
     std::size_t c_in_, c_out_, tiles_h_, tiles_w_, tiles_;
     std::vector<TilePlace> places_;
+    std::size_t sum_stride_ = 0;  ///< from one of the α² summed products M[ξ] (C_in × C_out) to the next
 };
 
 }  // namespace

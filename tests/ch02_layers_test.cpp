@@ -165,6 +165,36 @@ BOOST_AUTO_TEST_CASE(every_path_writes_every_output_value) {
     }
 }
 
+// Winograd keeps the filters it transformed last and reuses them while the weights are
+// bit-identical: weights changed in place, or other weights of the same size in another shape,
+// must be transformed again.
+BOOST_AUTO_TEST_CASE(winograd_reuses_transformed_filters_only_for_the_same_weights) {
+    for (const LayerAlgorithm algorithm : {LayerAlgorithm::winograd_f2x2_3x3, LayerAlgorithm::winograd_f4x4_3x3}) {
+        const std::string name(layer_algorithm_name(algorithm));
+        LayerProblem p;
+        p.seed = 5;
+        p.input = {2, 8, 13, 11};
+        p.weight = {4, 8, 3, 3};
+        p.options.padding = Mode::same;
+        const Tensor4<double> x = p.x<double>();
+        Tensor4<double> w = p.w<double>();
+        const arma::vec b = p.b<double>();
+        check_tensor(conv2d_layer(x, w, b, p.options, algorithm), ref::conv2d_layer(x, w, b, p.options),
+                     tolerance<double>(), name + ", first call");
+        w.data()[w.size() - 1] += 1.0;  // the last tap of the last filter, changed in place
+        check_tensor(conv2d_layer(x, w, b, p.options, algorithm), ref::conv2d_layer(x, w, b, p.options),
+                     tolerance<double>(), name + ", after a weight changed in place");
+        check_tensor(conv2d_layer(x, w, b, p.options, algorithm), ref::conv2d_layer(x, w, b, p.options),
+                     tolerance<double>(), name + ", the same weights again");
+        // The same number of weights as 8 filters of 4 channels, on a 4-channel input.
+        const Tensor4<double> x4 = LayerProblem::fill<double>({2, 4, 13, 11}, 6);
+        const Tensor4<double> w8 = LayerProblem::fill<double>({8, 4, 3, 3}, 7);
+        const arma::vec b8(8, arma::fill::zeros);
+        check_tensor(conv2d_layer(x4, w8, b8, p.options, algorithm), ref::conv2d_layer(x4, w8, b8, p.options),
+                     tolerance<double>(), name + ", weights of the same size in another shape");
+    }
+}
+
 BOOST_AUTO_TEST_CASE(conv1d_layer_matches_reference_and_chapter1) {
     for (std::size_t i = 0; i < 24; ++i) {
         LayerProblem p = cnnlab::testing::random_layer_problem(i);

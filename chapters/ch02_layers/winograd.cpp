@@ -5,7 +5,7 @@
 //     Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A.
 // Summed over the input channels c, the elementwise product at each of the α² points ξ becomes a
 // matrix product over channels, for all tiles t and output channels p at once:
-//     V[ξ](c, p) = (G g_{p,c} Gᵀ)_ξ        C_in × C_out, once per call (the filter transform)
+//     V[ξ](c, p) = (G g_{p,c} Gᵀ)_ξ        C_in × C_out: the filter transform, kept for the next call
 //     U[ξ](t, c) = (Bᵀ d_{t,c} B)_ξ        T × C_in, per block of T tiles (the input transform)
 //     M[ξ]       = U[ξ] · V[ξ]             T × C_out: α² GEMMs through Armadillo/OpenBLAS
 //     Y_{t,p}    = Aᵀ M_{t,p} A            cropped at the output's bottom/right edge
@@ -50,6 +50,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstring>
 #include <omp.h>
 #include <optional>
 #include <vector>
@@ -91,12 +92,13 @@ public:
 
         // The calling thread's buffers, shared with the team and kept between calls: fresh
         // multi-MB buffers on every call would cost page faults on every call.
-        thread_local std::vector<T> filter_buffer;
+        thread_local TransformedFilters filters;
         thread_local std::vector<TilePlace> place_buffer;
         v_stride_ = matrix_stride<T>(c_in_ * c_out_);
-        grow(filter_buffer, points * v_stride_);
+        const bool transform = !filters.made_from(weight_);
+        if (transform) filters.remember(weight_, points * v_stride_);
         place_tiles<M>(g_, tiles_h_, tiles_w_, tiles_, place_buffer);
-        v_ = filter_buffer.data();
+        v_ = filters.v.data();
         places_ = place_buffer.data();
 
         const std::size_t filter_chunks = (c_in_ * c_out_ + L - 1) / L;
@@ -104,8 +106,10 @@ public:
         if (parallel) single.emplace();
 #pragma omp parallel if (parallel)
         {
+            if (transform) {
 #pragma omp for schedule(static)
-            for (std::size_t chunk = 0; chunk < filter_chunks; ++chunk) transform_filters(chunk * L);
+                for (std::size_t chunk = 0; chunk < filter_chunks; ++chunk) transform_filters(chunk * L);
+            }
             // (the implicit barrier: V is complete before any GEMM reads it)
             Block block;
             if (whole_blocks) {
@@ -135,6 +139,26 @@ public:
     }
 
 private:
+    /// V, and a copy of the weights it was made from. A layer run again with bit-identical
+    /// weights (inference, the backward-data pass of a training step, a benchmark) reuses V
+    /// instead of transforming again: comparing the weights reads 4 bytes per float filter tap
+    /// where the transform writes 16 (α² = 36 values per 9 taps), into buffers far larger than the
+    /// caches. One pair per thread and element type: alternating layers simply transform each time.
+    struct TransformedFilters {
+        std::vector<T> weights;  ///< the weights V was made from (empty: none yet)
+        std::vector<T> v;        ///< V, as run() lays it out for those weights' shape
+
+        bool made_from(const Tensor4<T>& weight) const {
+            return weights.size() == weight.size() && !weights.empty() &&
+                   std::memcmp(weights.data(), weight.data(), weights.size() * sizeof(T)) == 0;
+        }
+        /// Records `weight` as the source of the V about to be written (`values` values).
+        void remember(const Tensor4<T>& weight, std::size_t values) {
+            weights.assign(weight.data(), weight.data() + weight.size());
+            grow(v, values);
+        }
+    };
+
     /// A block of consecutive tiles and the buffers its U and M live in.
     struct Block {
         std::size_t first = 0;  ///< first tile

@@ -21,6 +21,18 @@ arma::Mat<T> matrix_over(const T* data, std::size_t rows, std::size_t cols) {
     return arma::Mat<T>(const_cast<T*>(data), rows, cols, /*copy_aux_mem=*/false, /*strict=*/true);
 }
 
+/// C = A · B + β·C on column-major blocks of larger matrices (leading dimensions lda, ldb, ldc):
+/// C m×n, A m×k, B k×n. BLAS's gemm called directly, because a matrix over memory
+/// (matrix_over) cannot be a block of rows of a larger one.
+template <class T>
+void gemm_block(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t lda, const T* b, std::size_t ldb,
+                T beta, T* c, std::size_t ldc) {
+    const auto M = arma::blas_int(m), N = arma::blas_int(n), K = arma::blas_int(k);
+    const auto LDA = arma::blas_int(lda), LDB = arma::blas_int(ldb), LDC = arma::blas_int(ldc);
+    const T one = 1;
+    arma::blas::gemm<T>("N", "N", &M, &N, &K, &one, a, &LDA, b, &LDB, &beta, c, &LDC);
+}
+
 /// Offset of plane (n, c) in a tensor's memory: planes are stored one after another, n-major.
 template <class T>
 std::size_t plane_start(const Tensor4<T>& t, std::size_t n, std::size_t c) {

@@ -145,14 +145,20 @@ Tensor4<T> conv2d_layer(const Tensor4<T>& x, const Tensor4<T>& weight, const arm
                                  g.plane.cols.stride, ", dilation ", g.plane.rows.dilation, "×", g.plane.cols.dilation,
                                  ")"));
     // The GEMM, Winograd and depthwise paths write every output value: their output is not zeroed
-    // first. Winograd and depthwise add the bias as they write; the others get a pass that adds it.
+    // first. They add the bias as they write; the direct path gets a pass that adds it.
     const bool writes_every_value = algorithm != LayerAlgorithm::direct;
     Tensor4<T> y = writes_every_value ? Tensor4<T>(g.output, uninitialized) : Tensor4<T>(g.output);
     bool bias_added = false;
     switch (algorithm) {
         case LayerAlgorithm::automatic:
-        case LayerAlgorithm::im2col_gemm: detail::conv2d_layer_im2col(x, weight, g, y); break;
-        case LayerAlgorithm::gemm_1x1: detail::conv2d_layer_1x1(x, weight, g, y); break;
+        case LayerAlgorithm::im2col_gemm:
+            detail::conv2d_layer_im2col(x, weight, bias, g, y);
+            bias_added = true;
+            break;
+        case LayerAlgorithm::gemm_1x1:
+            detail::conv2d_layer_1x1(x, weight, bias, g, y);
+            bias_added = true;
+            break;
         case LayerAlgorithm::winograd_f2x2_3x3:
         case LayerAlgorithm::winograd_f4x4_3x3:
             detail::conv2d_layer_winograd(x, weight, bias, g, algorithm == LayerAlgorithm::winograd_f2x2_3x3 ? 2 : 4, y);

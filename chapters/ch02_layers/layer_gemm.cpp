@@ -1,6 +1,6 @@
 // The GEMM paths of conv2d_layer: im2col + GEMM, and the 1×1 layer that needs no im2col.
 //
-// Both compute one sample and group as the product  Y^T = A · W^T  on column-major memory:
+// Both compute one sample and group as the product  Y^T = A · W^T (+ bias)  on column-major memory:
 //   A    P × K     row = output pixel (p = j·H_out + i, the order of an output plane),
 //                  column = tap k = (c·K_w + v)·K_h + u (the order of a weight's memory)
 //   W^T  K × C_out the weight tensor itself, read as a matrix: no copy, no transpose
@@ -18,34 +18,39 @@
 namespace cnnlab::detail {
 namespace {
 
-/// Output channels [first, first + count) of (sample n, group): Y^T = A · W^T on those columns,
-/// written straight into y's memory (columns of W^T and of Y^T are contiguous blocks).
+/// Rows [first, first + count) of Y^T = A · W^T for (sample n, group): output pixels of all the
+/// group's output channels, written straight into y's memory. With a bias, y's rows start as the
+/// bias and the GEMM adds to them (β = 1): no separate pass over the output adds it afterwards.
 template <class T>
-void multiply_group(const T* a, std::size_t inner, const Tensor4<T>& weight, const LayerGeometry& g, std::size_t n,
-                    std::size_t group, std::size_t first, std::size_t count, Tensor4<T>& y) {
+void multiply_group(const T* a, std::size_t inner, const Tensor4<T>& weight, const arma::Col<T>& bias,
+                    const LayerGeometry& g, std::size_t n, std::size_t group, std::size_t first, std::size_t count,
+                    Tensor4<T>& y) {
     if (count == 0) return;
-    const std::size_t pixels = g.output.h * g.output.w, channel = group * g.out_per_group() + first;
-    const arma::Mat<T> a_view = matrix_over(a, pixels, inner);
-    const arma::Mat<T> w_view = matrix_over(weight.data() + channel * inner, inner, count);
-    arma::Mat<T> y_view = matrix_over(y.data() + (n * g.output.c + channel) * pixels, pixels, count);
-    y_view = a_view * w_view;  // one GEMM; Armadillo writes into y_view's memory (no alias, same size)
+    const std::size_t pixels = g.output.h * g.output.w, channels = g.out_per_group(), channel = group * channels;
+    T* const y_rows = y.data() + (n * g.output.c + channel) * pixels + first;
+    if (!bias.is_empty())
+        for (std::size_t p = 0; p < channels; ++p) std::fill_n(y_rows + p * pixels, count, bias(channel + p));
+    gemm_block(count, channels, inner, a + first, pixels, weight.data() + channel * inner, inner,
+               T(bias.is_empty() ? 0 : 1), y_rows, pixels);
 }
 
 /// The GEMM paths' threading: every (sample, group) is a job whose A matrix `prepare_a` provides.
 /// With at least as many jobs as threads, each thread takes whole jobs. With fewer (one image),
 /// all threads share each job: `prepare_a` runs cooperatively (it may use `omp for`), then each
-/// thread multiplies its share of the output channels. Either way BLAS runs single-threaded inside
-/// the OpenMP threads, so the two thread pools never compete for the cores — and no OpenMP thread
-/// sits spinning after a parallel loop while threaded BLAS wants its core.
+/// thread multiplies its share of the output pixels (rows of A and Y^T; a share of the output
+/// channels instead would have every thread pack all of A, the large operand, for BLAS). Either
+/// way BLAS runs single-threaded inside the OpenMP threads, so the two thread pools never compete
+/// for the cores — and no OpenMP thread sits spinning after a parallel loop while threaded BLAS
+/// wants its core.
 template <class T, class PrepareA>
-void run_gemm_jobs(const Tensor4<T>& weight, const LayerGeometry& g, std::size_t inner, Tensor4<T>& y,
-                   PrepareA&& prepare_a) {
-    const std::size_t jobs = g.output.n * g.groups, per_group = g.out_per_group();
+void run_gemm_jobs(const Tensor4<T>& weight, const arma::Col<T>& bias, const LayerGeometry& g, std::size_t inner,
+                   Tensor4<T>& y, PrepareA&& prepare_a) {
+    const std::size_t jobs = g.output.n * g.groups, pixels = g.output.h * g.output.w;
     const int threads = omp_in_parallel() ? 1 : omp_get_max_threads();
     if (threads == 1) {  // OpenBLAS may still use its own threads here
         for (std::size_t job = 0; job < jobs; ++job) {
             const T* a = prepare_a(job / g.groups, job % g.groups, /*shared=*/false);
-            multiply_group(a, inner, weight, g, job / g.groups, job % g.groups, 0, per_group, y);
+            multiply_group(a, inner, weight, bias, g, job / g.groups, job % g.groups, 0, pixels, y);
         }
         return;
     }
@@ -54,7 +59,7 @@ void run_gemm_jobs(const Tensor4<T>& weight, const LayerGeometry& g, std::size_t
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
         for (std::size_t job = 0; job < jobs; ++job) {
             const T* a = prepare_a(job / g.groups, job % g.groups, false);
-            multiply_group(a, inner, weight, g, job / g.groups, job % g.groups, 0, per_group, y);
+            multiply_group(a, inner, weight, bias, g, job / g.groups, job % g.groups, 0, pixels, y);
         }
         return;
     }
@@ -66,9 +71,12 @@ void run_gemm_jobs(const Tensor4<T>& weight, const LayerGeometry& g, std::size_t
             const T* mine = prepare_a(n, group, true);  // every thread gets the same A
 #pragma omp single
             a = mine;  // implicit barrier: A is complete before anyone multiplies
+            // Shares in whole 64-byte lines of each column, so no two threads write one line.
+            constexpr std::size_t line = 64 / sizeof(T);
             const std::size_t t = std::size_t(omp_get_thread_num()), team = std::size_t(omp_get_num_threads());
-            const std::size_t first = per_group * t / team, last = per_group * (t + 1) / team;
-            multiply_group(a, inner, weight, g, n, group, first, last - first, y);
+            const std::size_t first = std::min(pixels, pixels * t / team / line * line);
+            const std::size_t last = t + 1 == team ? pixels : std::min(pixels, pixels * (t + 1) / team / line * line);
+            multiply_group(a, inner, weight, bias, g, n, group, first, last - first, y);
         }
     }
 }
@@ -76,7 +84,8 @@ void run_gemm_jobs(const Tensor4<T>& weight, const LayerGeometry& g, std::size_t
 }  // namespace
 
 template <class T>
-void conv2d_layer_im2col(const Tensor4<T>& x, const Tensor4<T>& weight, const LayerGeometry& g, Tensor4<T>& y) {
+void conv2d_layer_im2col(const Tensor4<T>& x, const Tensor4<T>& weight, const arma::Col<T>& bias, const LayerGeometry& g,
+                         Tensor4<T>& y) {
     const std::size_t pixels = g.output.h * g.output.w;
     const std::size_t inner = g.in_per_group() * g.weight.h * g.weight.w;
     // The calling thread's buffer, kept between calls: a layer is usually run many times, and a
@@ -88,7 +97,7 @@ void conv2d_layer_im2col(const Tensor4<T>& x, const Tensor4<T>& weight, const La
         if (b.size() < pixels * inner) b.resize(pixels * inner);
     };
     ensure(buffer);
-    run_gemm_jobs(weight, g, inner, y, [&](std::size_t n, std::size_t group, bool shared) -> const T* {
+    run_gemm_jobs(weight, bias, g, inner, y, [&](std::size_t n, std::size_t group, bool shared) -> const T* {
         if (!shared) {
             ensure(buffer);
             for (std::size_t k = 0; k < inner; ++k) fill_im2col_column(x, g, n, group, k, buffer.data());
@@ -102,18 +111,21 @@ void conv2d_layer_im2col(const Tensor4<T>& x, const Tensor4<T>& weight, const La
 }
 
 template <class T>
-void conv2d_layer_1x1(const Tensor4<T>& x, const Tensor4<T>& weight, const LayerGeometry& g, Tensor4<T>& y) {
+void conv2d_layer_1x1(const Tensor4<T>& x, const Tensor4<T>& weight, const arma::Col<T>& bias, const LayerGeometry& g,
+                      Tensor4<T>& y) {
     const std::size_t pixels = g.input.h * g.input.w, inner = g.in_per_group();
-    run_gemm_jobs(weight, g, inner, y, [&](std::size_t n, std::size_t group, bool) -> const T* {
+    run_gemm_jobs(weight, bias, g, inner, y, [&](std::size_t n, std::size_t group, bool) -> const T* {
         // The input planes of the group, one after another, already are A (P × C_in/g).
         return x.data() + (n * g.input.c + group * inner) * pixels;
     });
 }
 
-template void conv2d_layer_im2col(const Tensor4<float>&, const Tensor4<float>&, const LayerGeometry&, Tensor4<float>&);
-template void conv2d_layer_im2col(const Tensor4<double>&, const Tensor4<double>&, const LayerGeometry&,
-                                  Tensor4<double>&);
-template void conv2d_layer_1x1(const Tensor4<float>&, const Tensor4<float>&, const LayerGeometry&, Tensor4<float>&);
-template void conv2d_layer_1x1(const Tensor4<double>&, const Tensor4<double>&, const LayerGeometry&, Tensor4<double>&);
+#define CNNLAB_INSTANTIATE_GEMM_PATHS(T)                                                                            \
+    template void conv2d_layer_im2col(const Tensor4<T>&, const Tensor4<T>&, const arma::Col<T>&, const LayerGeometry&, \
+                                      Tensor4<T>&);                                                                  \
+    template void conv2d_layer_1x1(const Tensor4<T>&, const Tensor4<T>&, const arma::Col<T>&, const LayerGeometry&,    \
+                                   Tensor4<T>&);
+CNNLAB_INSTANTIATE_GEMM_PATHS(float)
+CNNLAB_INSTANTIATE_GEMM_PATHS(double)
 
 }  // namespace cnnlab::detail

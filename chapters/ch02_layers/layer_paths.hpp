@@ -7,13 +7,16 @@
 
 namespace cnnlab::detail {
 
-/// im2col + GEMM, one GEMM per sample and group on one reused buffer.
+/// im2col + GEMM, one GEMM per sample and group on one reused buffer, the bias (empty: none) added
+/// by the GEMM itself.
 template <class T>
-void conv2d_layer_im2col(const Tensor4<T>& x, const Tensor4<T>& weight, const LayerGeometry& g, Tensor4<T>& y);
+void conv2d_layer_im2col(const Tensor4<T>& x, const Tensor4<T>& weight, const arma::Col<T>& bias, const LayerGeometry& g,
+                         Tensor4<T>& y);
 
-/// 1×1, stride 1, no padding: \f$Y_n^\top = X_n^\top W^\top\f$ straight on the tensors' memory.
+/// 1×1, stride 1, no padding: \f$Y_n^\top = X_n^\top W^\top\f$ (+ bias) straight on the tensors' memory.
 template <class T>
-void conv2d_layer_1x1(const Tensor4<T>& x, const Tensor4<T>& weight, const LayerGeometry& g, Tensor4<T>& y);
+void conv2d_layer_1x1(const Tensor4<T>& x, const Tensor4<T>& weight, const arma::Col<T>& bias, const LayerGeometry& g,
+                      Tensor4<T>& y);
 
 /// Winograd \f$F(m\times m, 3\times3)\f$ for m = 2 or 4 (3×3, stride 1, dilation 1, groups 1, any padding),
 /// the bias (empty: none) added as the tiles are written out.

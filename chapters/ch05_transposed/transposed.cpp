@@ -136,7 +136,7 @@ Tensor4<T> conv_transpose2d_backward_input(const Tensor4<T>& weight, const Tenso
     check_upstream(op, dy.shape(), g);
     if (adjoint_is_exact(g)) return conv2d_layer(dy, weight, arma::Col<T>{}, adjoint_conv_options(options));
     Tensor4<T> dz(g.input, uninitialized);  // the GEMM writes every value
-    detail::conv2d_layer_im2col(dy, weight, g.adjoint, dz);
+    detail::conv2d_layer_im2col(dy, weight, arma::Col<T>(), g.adjoint, dz);
     return dz;
 }
 

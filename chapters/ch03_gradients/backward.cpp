@@ -232,13 +232,16 @@ Tensor4<T> rotated_weight(const Tensor4<T>& weight, std::size_t groups) {
         throw argument_error(str("rotated_weight: groups = ", groups, " must divide the weight's C_out = ", s.n,
                                  " (weight ", s.str(), ")"));
     const std::size_t out_per_group = s.n / groups, in_per_group = s.c;
-    Tensor4<T> rotated({groups * in_per_group, out_per_group, s.h, s.w});
+    Tensor4<T> rotated({groups * in_per_group, out_per_group, s.h, s.w}, uninitialized);
+    // rotated(g·C_in/g + c, q, K_h−1−u, K_w−1−v) = weight(p, c, u, v): a kernel plane, stored column by
+    // column, rotated by 180° is the same values in reverse order.
+    const std::size_t taps = s.h * s.w;
     for (std::size_t p = 0; p < s.n; ++p) {
         const std::size_t group = p / out_per_group, q = p - group * out_per_group;
-        for (std::size_t c = 0; c < in_per_group; ++c)
-            for (std::size_t u = 0; u < s.h; ++u)
-                for (std::size_t v = 0; v < s.w; ++v)
-                    rotated(group * in_per_group + c, q, s.h - 1 - u, s.w - 1 - v) = weight(p, c, u, v);
+        for (std::size_t c = 0; c < in_per_group; ++c) {
+            const T* from = weight.data() + (p * in_per_group + c) * taps;
+            std::reverse_copy(from, from + taps, rotated.data() + ((group * in_per_group + c) * out_per_group + q) * taps);
+        }
     }
     return rotated;
 }

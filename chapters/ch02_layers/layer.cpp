@@ -144,33 +144,19 @@ Tensor4<T> conv2d_layer(const Tensor4<T>& x, const Tensor4<T>& weight, const arm
                                  " does not apply to this layer (", g.str(), ", stride ", g.plane.rows.stride, "×",
                                  g.plane.cols.stride, ", dilation ", g.plane.rows.dilation, "×", g.plane.cols.dilation,
                                  ")"));
-    // The GEMM, Winograd and depthwise paths write every output value: their output is not zeroed
-    // first. They add the bias as they write; the direct path gets a pass that adds it.
-    const bool writes_every_value = algorithm != LayerAlgorithm::direct;
-    Tensor4<T> y = writes_every_value ? Tensor4<T>(g.output, uninitialized) : Tensor4<T>(g.output);
-    bool bias_added = false;
+    // Every path writes every output value, adding the bias as it writes: the output is not zeroed first.
+    Tensor4<T> y(g.output, uninitialized);
     switch (algorithm) {
         case LayerAlgorithm::automatic:
-        case LayerAlgorithm::im2col_gemm:
-            detail::conv2d_layer_im2col(x, weight, bias, g, y);
-            bias_added = true;
-            break;
-        case LayerAlgorithm::gemm_1x1:
-            detail::conv2d_layer_1x1(x, weight, bias, g, y);
-            bias_added = true;
-            break;
+        case LayerAlgorithm::im2col_gemm: detail::conv2d_layer_im2col(x, weight, bias, g, y); break;
+        case LayerAlgorithm::gemm_1x1: detail::conv2d_layer_1x1(x, weight, bias, g, y); break;
         case LayerAlgorithm::winograd_f2x2_3x3:
         case LayerAlgorithm::winograd_f4x4_3x3:
             detail::conv2d_layer_winograd(x, weight, bias, g, algorithm == LayerAlgorithm::winograd_f2x2_3x3 ? 2 : 4, y);
-            bias_added = true;
             break;
-        case LayerAlgorithm::depthwise_direct:
-            detail::conv2d_layer_depthwise(x, weight, bias, g, y);
-            bias_added = true;
-            break;
-        case LayerAlgorithm::direct: detail::conv2d_layer_direct(x, weight, g, y); break;
+        case LayerAlgorithm::depthwise_direct: detail::conv2d_layer_depthwise(x, weight, bias, g, y); break;
+        case LayerAlgorithm::direct: detail::conv2d_layer_direct(x, weight, bias, g, y); break;
     }
-    if (!bias_added) detail::add_bias(bias, y);
     return y;
 }
 

@@ -40,25 +40,33 @@ CNNLAB_CPU_CLONES void direct_channels(const T* padded, const T* weight, const D
     }
 }
 
-/// All output channels of sample n into `grid_out` (C_out × d.outputs), then the valid rows into y.
+/// All output channels of sample n into `grid_out` (C_out × d.outputs), then the valid rows into y,
+/// plus the bias (empty: none).
 template <class T>
-void direct_sample(const Tensor4<T>& x, const Tensor4<T>& weight, const LayerGeometry& g, const DirectGrid& d,
-                   std::size_t n, T* padded, T* grid_out, Tensor4<T>& y) {
+void direct_sample(const Tensor4<T>& x, const Tensor4<T>& weight, const arma::Col<T>& bias, const LayerGeometry& g,
+                   const DirectGrid& d, std::size_t n, T* padded, T* grid_out, Tensor4<T>& y) {
     fill_direct_grid(x, g, d, n, padded);
     const std::size_t channels = g.output.c;
     std::size_t c = 0;
+    for (; c + 8 <= channels; c += 8) direct_channels<T, 8>(padded, weight.data(), d, c, grid_out);
     for (; c + 4 <= channels; c += 4) direct_channels<T, 4>(padded, weight.data(), d, c, grid_out);
     for (; c + 2 <= channels; c += 2) direct_channels<T, 2>(padded, weight.data(), d, c, grid_out);
     for (; c < channels; ++c) direct_channels<T, 1>(padded, weight.data(), d, c, grid_out);
-    const std::size_t h = g.output.h;
-    for (std::size_t p = 0; p < channels; ++p)  // the kept rows of the grid into the output planes
-        copy_columns(grid_out + p * d.outputs, d.rows, y.data() + (n * channels + p) * h * g.output.w, h, h, g.output.w);
+    const std::size_t h = g.output.h, w = g.output.w;
+    for (std::size_t p = 0; p < channels; ++p) {  // the kept rows of the grid into the output planes
+        const T b = bias.is_empty() ? T(0) : bias(p);
+        const T* from = grid_out + p * d.outputs;
+        T* to = y.data() + (n * channels + p) * h * w;
+        for (std::size_t j = 0; j < w; ++j)
+            for (std::size_t i = 0; i < h; ++i) to[j * h + i] = from[j * d.rows + i] + b;
+    }
 }
 
 }  // namespace
 
 template <class T>
-void conv2d_layer_direct(const Tensor4<T>& x, const Tensor4<T>& weight, const LayerGeometry& g, Tensor4<T>& y) {
+void conv2d_layer_direct(const Tensor4<T>& x, const Tensor4<T>& weight, const arma::Col<T>& bias, const LayerGeometry& g,
+                         Tensor4<T>& y) {
     const DirectGrid d = direct_grid(g, direct_block<T>);
     const bool parallel = !omp_in_parallel() && g.output.n > 1;
 #pragma omp parallel if (parallel)
@@ -66,12 +74,13 @@ void conv2d_layer_direct(const Tensor4<T>& x, const Tensor4<T>& weight, const La
         // Per thread: one padded sample and its grid outputs (a few tens of kilobytes for small layers).
         std::vector<T> padded(g.input.c * d.plane), grid_out(g.output.c * d.outputs);
 #pragma omp for schedule(dynamic, 1)
-        for (std::size_t n = 0; n < g.output.n; ++n) direct_sample(x, weight, g, d, n, padded.data(), grid_out.data(), y);
+        for (std::size_t n = 0; n < g.output.n; ++n) direct_sample(x, weight, bias, g, d, n, padded.data(), grid_out.data(), y);
     }
 }
 
-template void conv2d_layer_direct(const Tensor4<float>&, const Tensor4<float>&, const LayerGeometry&, Tensor4<float>&);
-template void conv2d_layer_direct(const Tensor4<double>&, const Tensor4<double>&, const LayerGeometry&,
-                                  Tensor4<double>&);
+template void conv2d_layer_direct(const Tensor4<float>&, const Tensor4<float>&, const arma::Col<float>&,
+                                  const LayerGeometry&, Tensor4<float>&);
+template void conv2d_layer_direct(const Tensor4<double>&, const Tensor4<double>&, const arma::Col<double>&,
+                                  const LayerGeometry&, Tensor4<double>&);
 
 }  // namespace cnnlab::detail

@@ -30,9 +30,11 @@ template <class T>
 void conv2d_layer_depthwise(const Tensor4<T>& x, const Tensor4<T>& weight, const arma::Col<T>& bias,
                             const LayerGeometry& g, Tensor4<T>& y);
 
-/// Stride 1, dilation 1, one group: direct loops on the flattened padded plane (direct_layout.hpp).
+/// Stride 1, dilation 1, one group: direct loops on the flattened padded plane (direct_layout.hpp),
+/// the bias (empty: none) added as the output planes are written.
 template <class T>
-void conv2d_layer_direct(const Tensor4<T>& x, const Tensor4<T>& weight, const LayerGeometry& g, Tensor4<T>& y);
+void conv2d_layer_direct(const Tensor4<T>& x, const Tensor4<T>& weight, const arma::Col<T>& bias, const LayerGeometry& g,
+                         Tensor4<T>& y);
 
 /// Adds \f$b_p\f$ to every element of output channel \f$p\f$ (no-op for an empty bias).
 template <class T>

@@ -166,6 +166,25 @@ BOOST_AUTO_TEST_CASE(every_path_writes_every_output_value) {
     }
 }
 
+// im2col copies strided rows (strides 2 and 4) a vector at a time while a whole vector's reads
+// stay inside the input column: tall planes, padding and row offsets that start and end runs at
+// every phase of the vector.
+BOOST_AUTO_TEST_CASE(im2col_strided_rows_equal_the_reference) {
+    for (const std::size_t stride : {2, 3, 4})
+        for (const std::size_t height : {131, 150, 224}) {
+            LayerProblem p;
+            p.seed = 40 + stride;
+            p.input = {2, 3, height, 9};
+            p.weight = {5, 3, 11, 3};
+            p.options.stride = {stride, 1};
+            p.options.padding = Sides2{{2, 3}, {1, 1}};
+            const Tensor4<float> x = p.x<float>(), w = p.w<float>();
+            const arma::fvec b = p.b<float>();
+            check_tensor(conv2d_layer(x, w, b, p.options, LayerAlgorithm::im2col_gemm), ref::conv2d_layer(x, w, b, p.options),
+                         tolerance<float>(), "im2col, row stride " + std::to_string(stride) + ", height " + std::to_string(height));
+        }
+}
+
 // Winograd keeps the filters it transformed last and reuses them while the weights are
 // bit-identical: weights changed in place, or other weights of the same size in another shape,
 // must be transformed again.

@@ -64,13 +64,17 @@ template <std::size_t W, std::size_t... I>
 
 /// p[0], p[s], …, p[(W−1)s]. `Stride` is s when known at compile time: 1 is one load; 2 is two
 /// loads and one shuffle, and reads p[0 … 2W − 1] — **one element past** p[2(W−1)], so the buffer
-/// must extend one element further; 0 reads s at run time, lane by lane.
+/// must extend one element further; 4 is four loads and three shuffles, reading p[0 … 4W − 1]
+/// (three past p[4(W−1)]); 0 reads s at run time, lane by lane.
 template <std::size_t Stride, class T, std::size_t W>
 [[gnu::always_inline]] inline Vec<T, W> load_strided(const T* p, std::size_t s) {
     if constexpr (Stride == 1) {
         return load<T, W>(p);
     } else if constexpr (Stride == 2 && W > 1) {
         return detail::even_lanes<T, W>(load<T, W>(p), load<T, W>(p + W), std::make_index_sequence<W>{});
+    } else if constexpr (Stride == 4 && W > 1) {  // the even lanes of the even lanes
+        return detail::even_lanes<T, W>(load_strided<2, T, W>(p, 2), load_strided<2, T, W>(p + 2 * W, 2),
+                                        std::make_index_sequence<W>{});
     } else {
         if constexpr (Stride != 0) s = Stride;
         Vec<T, W> v;

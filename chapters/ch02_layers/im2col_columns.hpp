@@ -8,6 +8,7 @@
 /// the weight tensor read as a K × C_out matrix is the other GEMM operand without a copy.
 #pragma once
 
+#include "chapters/ch00_foundation/simd.hpp"
 #include "chapters/ch02_layers/layer.hpp"
 
 #include <algorithm>
@@ -73,6 +74,20 @@ inline Tap tap_of(const LayerGeometry& g, std::size_t group, std::size_t k) {
     return tap;
 }
 
+/// out[i] = in[i·s] for i in [first, last), where `in` may be read up to (not including) in[extent].
+/// Strides 2 and 4 (AlexNet's conv1) go a vector at a time while a whole vector's loads stay
+/// below `extent` (simd::load_strided reads s − 1 values past its last lane), the rest one by one.
+template <class T>
+void copy_strided(const T* in, std::size_t s, std::size_t extent, std::size_t first, std::size_t last, T* out) {
+    constexpr std::size_t W = simd::lanes<T>;
+    std::size_t i = first;
+    if (s == 2)
+        for (; i + W <= last && (i + W) * 2 <= extent; i += W) simd::store<T, W>(out + i, simd::load_strided<2, T, W>(in + i * 2, 2));
+    else if (s == 4)
+        for (; i + W <= last && (i + W) * 4 <= extent; i += W) simd::store<T, W>(out + i, simd::load_strided<4, T, W>(in + i * 4, 4));
+    for (; i < last; ++i) out[i] = in[i * s];
+}
+
 /// im2col: writes column k of A (P × K_g) of sample n, group `group` — tap k's shifted, strided
 /// copy of one input plane, zeros where the window reaches into the padding (as the forward).
 template <class T>
@@ -92,8 +107,8 @@ void fill_im2col_column(const Tensor4<T>& x, const LayerGeometry& g, std::size_t
             const T* from = in + std::ptrdiff_t(tap.rows.first) + tap.row_offset;
             std::copy(from, from + (tap.rows.last - tap.rows.first), out + tap.rows.first);
         } else {
-            for (std::size_t i = tap.rows.first; i < tap.rows.last; ++i)
-                out[i] = in[std::ptrdiff_t(i * row_stride) + tap.row_offset];
+            copy_strided(in + tap.row_offset, row_stride, std::size_t(std::ptrdiff_t(g.input.h) - tap.row_offset), tap.rows.first,
+                         tap.rows.last, out);
         }
         std::fill(out + tap.rows.last, out + out_h, T(0));
     }

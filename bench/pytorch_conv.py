@@ -7,6 +7,11 @@ benchmarks credit every pass — with the forward's direct-formula FLOPs, 2 · N
 The passes are aten::convolution (forward, no autograd) and aten::convolution_backward with the output mask of the
 pass: (input) for backward-data, (weight, bias) for backward-weights, as a layer's backward computes them.
 
+Each thread count runs in a process of its own, started with OMP_NUM_THREADS and OPENBLAS_NUM_THREADS set to it:
+torch.set_num_threads does not reach OpenBLAS's own thread pool, which Debian's PyTorch calls for the GEMMs of its
+1×1 and im2col convolutions, so a "1 thread" run in the same process still used both cores there (212 GFLOP/s on
+ResNet's 1×1 layer, above one core's FMA peak, against 130 with the variables set).
+
 Run from the repository root, with nothing else running:
     /usr/bin/python3 bench/pytorch_conv.py --csv bench/results/pytorch_conv.csv
 PyTorch is Debian's python3-torch. The CSV has the columns of cnnlab_bench's --summary_csv (group,path,threads,
@@ -16,6 +21,7 @@ performance page of the site reads it beside bench/results/ch02.csv and ch03.csv
 import argparse
 import os
 import platform
+import subprocess
 import sys
 import time
 
@@ -84,21 +90,23 @@ def main():
     parser.add_argument("--min-time", type=float, default=0.2, help="seconds per timing (default 0.2)")
     parser.add_argument("--repetitions", type=int, default=3, help="timings per pass, the best kept (default 3)")
     parser.add_argument("--filter", default="", help="only the groups containing this text")
+    parser.add_argument("--threads", type=int, help="measure this thread count only, in this process (internal)")
     args = parser.parse_args()
+    if args.threads:
+        measure(args, args.threads)
+        return 0
+    print(f"{'group':<24}{'pass':<8}{'threads':>8}{'ms':>10}{'GFLOP/s':>10}", flush=True)
     rows = []
-    print(f"{'group':<24}{'pass':<8}{'threads':>8}{'ms':>10}{'GFLOP/s':>10}")
-    for layer in LAYERS:
-        group, shape = layer[0], layer[1:]
-        if args.filter not in group:
-            continue
-        flops = direct_flops(*shape)
-        for threads in (1, 2):
-            torch.set_num_threads(threads)
-            for name, function in passes(*shape).items():
-                seconds = best_seconds(function, args.min_time, args.repetitions)
-                gflops = flops / seconds / 1e9
-                print(f"{group:<24}{name:<8}{threads:>8}{seconds * 1e3:>10.2f}{gflops:>10.1f}", flush=True)
-                rows.append(f"{group},pytorch/{name},{threads},{gflops:.2f}")
+    for threads in (1, 2):
+        environment = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads))
+        command = [sys.executable, __file__, "--threads", str(threads), "--min-time", str(args.min_time),
+                   "--repetitions", str(args.repetitions), "--filter", args.filter]
+        child = subprocess.run(command, env=environment, stdout=subprocess.PIPE, text=True, check=True)
+        for line in child.stdout.splitlines():
+            if line.startswith("row "):
+                rows.append(line[4:])
+            else:
+                print(line, flush=True)
     if args.csv:
         with open(args.csv, "w") as out:
             out.write(f"# GFLOP/s of PyTorch {torch.__version__} on the layer shapes of bench/layer_shapes.hpp, float, every pass\n"
@@ -107,6 +115,21 @@ def main():
                       f"# written by bench/pytorch_conv.py on {platform.machine()} with {os.cpu_count()} CPUs.\n"
                       "group,path,threads,gflops\n" + "\n".join(rows) + "\n")
     return 0
+
+
+def measure(args, threads):
+    """Prints the table lines of one thread count and, for the parent, each CSV row after "row "."""
+    torch.set_num_threads(threads)
+    for layer in LAYERS:
+        group, shape = layer[0], layer[1:]
+        if args.filter not in group:
+            continue
+        flops = direct_flops(*shape)
+        for name, function in passes(*shape).items():
+            seconds = best_seconds(function, args.min_time, args.repetitions)
+            gflops = flops / seconds / 1e9
+            print(f"{group:<24}{name:<8}{threads:>8}{seconds * 1e3:>10.2f}{gflops:>10.1f}")
+            print(f"row {group},pytorch/{name},{threads},{gflops:.2f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -8,11 +8,13 @@
 /// the weight tensor read as a K × C_out matrix is the other GEMM operand without a copy.
 #pragma once
 
+#include "chapters/ch00_foundation/errors.hpp"
 #include "chapters/ch00_foundation/simd.hpp"
 #include "chapters/ch02_layers/layer.hpp"
 
 #include <algorithm>
 #include <cstddef>
+#include <limits>
 
 namespace cnnlab::detail {
 
@@ -28,6 +30,9 @@ arma::Mat<T> matrix_over(const T* data, std::size_t rows, std::size_t cols) {
 template <class T>
 void gemm_block(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t lda, const T* b, std::size_t ldb,
                 T beta, T* c, std::size_t ldc) {
+    if (std::max({m, n, k, lda, ldb, ldc}) > std::size_t(std::numeric_limits<arma::blas_int>::max()))
+        throw shape_error(str("gemm: a ", m, "×", k, " by ", k, "×", n, " product (leading dimensions ", lda, ", ", ldb,
+                              ", ", ldc, ") is too large for this BLAS's integer type"));
     const auto M = arma::blas_int(m), N = arma::blas_int(n), K = arma::blas_int(k);
     const auto LDA = arma::blas_int(lda), LDB = arma::blas_int(ldb), LDC = arma::blas_int(ldc);
     const T one = 1;

@@ -71,7 +71,7 @@ void run_gemm_jobs(const Tensor4<T>& weight, const arma::Col<T>& bias, const Lay
             const T* mine = prepare_a(n, group, true);  // every thread gets the same A
 #pragma omp single
             a = mine;  // implicit barrier: A is complete before anyone multiplies
-            // Shares in whole 64-byte lines of each column, so no two threads write one line.
+            // Shares in multiples of 64 bytes of each column (whole vectors for BLAS's stores).
             constexpr std::size_t line = 64 / sizeof(T);
             const std::size_t t = std::size_t(omp_get_thread_num()), team = std::size_t(omp_get_num_threads());
             const std::size_t first = std::min(pixels, pixels * t / team / line * line);

@@ -152,10 +152,12 @@ private:
             return weights.size() == weight.size() && !weights.empty() &&
                    std::memcmp(weights.data(), weight.data(), weights.size() * sizeof(T)) == 0;
         }
-        /// Records `weight` as the source of the V about to be written (`values` values).
+        /// Records `weight` as the source of the V about to be written (`values` values). The old
+        /// record goes first, so an allocation that fails cannot leave a stale V marked as current.
         void remember(const Tensor4<T>& weight, std::size_t values) {
-            weights.assign(weight.data(), weight.data() + weight.size());
+            weights.clear();
             grow(v, values);
+            weights.assign(weight.data(), weight.data() + weight.size());
         }
     };
 

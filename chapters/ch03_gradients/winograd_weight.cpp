@@ -53,7 +53,7 @@ public:
         const std::size_t threads = parallel ? std::min<std::size_t>(std::size_t(max_threads), blocks) : 1;
         sum_stride_ = matrix_stride<T>(c_in_ * c_out_);
         const std::size_t products = points * sum_stride_ + L;  // slack: see transform_products
-        std::vector<T*> sums(threads);  // each thread's Σ over its blocks of U[ξ]ᵀ · D[ξ]
+        std::vector<T*> sums(threads, nullptr);  // each thread's Σ over its blocks of U[ξ]ᵀ · D[ξ]
 
         std::optional<SingleThreadedBlas> single;
         if (parallel) single.emplace();
@@ -75,8 +75,9 @@ public:
                 for (std::size_t xi = 0; xi < points; ++xi) accumulate(block, rows, xi, sum);
             }
         }
-        for (std::size_t t = 1; t < threads; ++t)
-            for (std::size_t i = 0; i < products; ++i) sums[0][i] += sums[t][i];
+        for (std::size_t t = 1; t < threads; ++t)  // (OpenMP may have given the region fewer threads)
+            if (sums[t] != nullptr)
+                for (std::size_t i = 0; i < products; ++i) sums[0][i] += sums[t][i];
         const std::size_t filters = c_in_ * c_out_;
         for (std::size_t first = 0; first < filters; first += L) transform_products(sums[0], first);
     }

@@ -140,8 +140,8 @@ public:
 
 private:
     /// V, and a copy of the weights it was made from. A layer run again with bit-identical
-    /// weights (inference, the backward-data pass of a training step, a benchmark) reuses V
-    /// instead of transforming again: comparing the weights reads 4 bytes per float filter tap
+    /// weights (inference, batch after batch; a benchmark) reuses V instead of transforming
+    /// again: comparing the weights reads 4 bytes per float filter tap
     /// where the transform writes 16 (α² = 36 values per 9 taps), into buffers far larger than the
     /// caches. One pair per thread and element type: alternating layers simply transform each time.
     struct TransformedFilters {

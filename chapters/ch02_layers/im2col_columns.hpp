@@ -79,17 +79,23 @@ inline Tap tap_of(const LayerGeometry& g, std::size_t group, std::size_t k) {
     return tap;
 }
 
-/// out[i] = in[i·s] for i in [first, last), where `in` may be read up to (not including) in[extent].
-/// Strides 2 and 4 (AlexNet's conv1) go a vector at a time while a whole vector's loads stay
-/// below `extent` (simd::load_strided reads s − 1 values past its last lane), the rest one by one.
+/// out[i] = in[i·S] for i from `i` on, a vector of W values at a time while a whole vector's loads
+/// stay below in[extent] (simd::load_strided reads S − 1 values past its last lane) and within `last`;
+/// returns the first i not copied.
+template <std::size_t S, class T>
+std::size_t copy_strided_vectors(const T* in, std::size_t extent, std::size_t i, std::size_t last, T* out) {
+    constexpr std::size_t W = simd::lanes<T>;
+    for (; i + W <= last && (i + W) * S <= extent; i += W) simd::store<T, W>(out + i, simd::load_strided<S, T, W>(in + i * S, S));
+    return i;
+}
+
+/// out[i] = in[i·s] for i in [first, last), where `in` may be read up to (not including) in[extent]:
+/// strides 2 and 4 (AlexNet's conv1) a vector at a time where they can, the rest one by one.
 template <class T>
 void copy_strided(const T* in, std::size_t s, std::size_t extent, std::size_t first, std::size_t last, T* out) {
-    constexpr std::size_t W = simd::lanes<T>;
     std::size_t i = first;
-    if (s == 2)
-        for (; i + W <= last && (i + W) * 2 <= extent; i += W) simd::store<T, W>(out + i, simd::load_strided<2, T, W>(in + i * 2, 2));
-    else if (s == 4)
-        for (; i + W <= last && (i + W) * 4 <= extent; i += W) simd::store<T, W>(out + i, simd::load_strided<4, T, W>(in + i * 4, 4));
+    if (s == 2) i = copy_strided_vectors<2>(in, extent, i, last, out);
+    if (s == 4) i = copy_strided_vectors<4>(in, extent, i, last, out);
     for (; i < last; ++i) out[i] = in[i * s];
 }
 

@@ -74,8 +74,8 @@ void run_gemm_jobs(const Tensor4<T>& weight, const arma::Col<T>& bias, const Lay
             // Shares in multiples of 64 bytes of each column (whole vectors for BLAS's stores).
             constexpr std::size_t line = 64 / sizeof(T);
             const std::size_t t = std::size_t(omp_get_thread_num()), team = std::size_t(omp_get_num_threads());
-            const std::size_t first = std::min(pixels, pixels * t / team / line * line);
-            const std::size_t last = t + 1 == team ? pixels : std::min(pixels, pixels * (t + 1) / team / line * line);
+            const std::size_t first = pixels * t / team / line * line;
+            const std::size_t last = t + 1 == team ? pixels : pixels * (t + 1) / team / line * line;
             multiply_group(a, inner, weight, bias, g, n, group, first, last - first, y);
         }
     }

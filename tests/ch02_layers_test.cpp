@@ -143,7 +143,8 @@ BOOST_AUTO_TEST_CASE(every_path_writes_every_output_value) {
         {LayerAlgorithm::winograd_f2x2_3x3, {2, 16, 65, 67}, {16, 16, 3, 3}, 1},  // partial tiles at the edges
         {LayerAlgorithm::winograd_f4x4_3x3, {2, 16, 65, 67}, {16, 16, 3, 3}, 1},
         {LayerAlgorithm::depthwise_direct, {2, 16, 64, 64}, {16, 1, 3, 3}, 16},
-        {LayerAlgorithm::direct, {2, 4, 129, 64}, {8, 4, 5, 5}, 1},  // the grid's discarded rows
+        {LayerAlgorithm::direct, {2, 4, 129, 96}, {6, 4, 5, 5}, 1},  // the grid's discarded rows
+        {LayerAlgorithm::direct, {2, 4, 129, 64}, {8, 4, 5, 5}, 1},  // channels in the vector (8 double)
     };
     for (const auto& c : cases) {
         LayerProblem p;
@@ -165,6 +166,41 @@ BOOST_AUTO_TEST_CASE(every_path_writes_every_output_value) {
                      std::string(layer_algorithm_name(c.algorithm)) + " after a NaN-filled block was freed");
     }
 }
+
+// With whole 64-byte vectors of output channels (16 float, 8 double) the direct path keeps the
+// channels in the vector and cuts each output column into runs of at most 14 outputs: columns of
+// 10 (one run), 33 (three of 11) and 29 (three of 9 or 10), with and without padding and bias.
+// Eight channels take that kernel in double and the grid kernel in float.
+template <class T>
+void direct_channels_in_vector() {
+    const struct {
+        Shape4 input, weight;
+        Padding2d padding;
+        bool bias;
+    } cases[] = {
+        {{3, 4, 14, 14}, {16, 4, 5, 5}, Mode::valid, true},  // LeNet's conv2, with 4 input channels
+        {{2, 3, 33, 9}, {32, 3, 3, 3}, Mode::same, true},
+        {{2, 2, 27, 6}, {8, 2, 2, 4}, Mode::full, false},
+        {{1, 5, 12, 7}, {16, 5, 4, 1}, Sides2{{3, 1}, {0, 2}}, true},
+    };
+    for (const auto& c : cases) {
+        LayerProblem p;
+        p.seed = 61;
+        p.input = c.input;
+        p.weight = c.weight;
+        p.bias = c.bias;
+        p.options.padding = c.padding;
+        const Tensor4<T> x = p.x<T>(), w = p.w<T>();
+        const arma::Col<T> b = p.b<T>();
+        std::ostringstream context;
+        context << "direct " << p;
+        check_tensor(conv2d_layer(x, w, b, p.options, LayerAlgorithm::direct), ref::conv2d_layer(x, w, b, p.options),
+                     tolerance<T>(), context.str());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(direct_channels_in_vector_double) { direct_channels_in_vector<double>(); }
+BOOST_AUTO_TEST_CASE(direct_channels_in_vector_float) { direct_channels_in_vector<float>(); }
 
 // im2col copies strided rows (strides 2 and 4) a vector at a time while a whole vector's reads
 // stay inside the input column: tall planes, padding and row offsets that start and end runs at

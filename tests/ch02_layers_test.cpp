@@ -167,21 +167,29 @@ BOOST_AUTO_TEST_CASE(every_path_writes_every_output_value) {
     }
 }
 
-// With whole 64-byte vectors of output channels (16 float, 8 double) the direct path keeps the
-// channels in the vector and cuts each output column into runs of at most 14 outputs: columns of
-// 10 (one run), 33 (three of 11) and 29 (three of 9 or 10), with and without padding and bias.
-// Eight channels take that kernel in double and the grid kernel in float.
+// The direct path keeps the output channels in the vector (whole vectors of 16 float or 8 double
+// lanes, a partial last one zero-padded) and cuts each output column into runs of at most 14
+// outputs: columns of 10 (one run), 33 (three of 11) and 29 (three of 9 or 10), with and without
+// padding and bias. At stride 1 with channels that do not fill
+// vectors it takes the grid kernel instead (8 channels in float). Strides split the rows into
+// phase planes: stride 4 with an 11×11 kernel (AlexNet's conv1), a stride larger than the kernel,
+// and dilations where the row stride is 1.
 template <class T>
 void direct_channels_in_vector() {
     const struct {
         Shape4 input, weight;
         Padding2d padding;
         bool bias;
+        Step2 stride{}, dilation{};
     } cases[] = {
         {{3, 4, 14, 14}, {16, 4, 5, 5}, Mode::valid, true},  // LeNet's conv2, with 4 input channels
         {{2, 3, 33, 9}, {32, 3, 3, 3}, Mode::same, true},
         {{2, 2, 27, 6}, {8, 2, 2, 4}, Mode::full, false},
         {{1, 5, 12, 7}, {16, 5, 4, 1}, Sides2{{3, 1}, {0, 2}}, true},
+        {{2, 3, 47, 31}, {40, 3, 11, 11}, Sides2{{2, 1}, {2, 2}}, true, {4, 4}},
+        {{1, 2, 19, 17}, {24, 2, 2, 3}, Mode::valid, false, {3, 5}},
+        {{1, 3, 23, 13}, {16, 3, 3, 2}, Sides2{{1, 1}, {0, 3}}, true, {1, 2}, {3, 2}},
+        {{1, 2, 21, 16}, {5, 2, 3, 3}, Mode::valid, true, {2, 1}, {1, 3}},
     };
     for (const auto& c : cases) {
         LayerProblem p;
@@ -190,6 +198,8 @@ void direct_channels_in_vector() {
         p.weight = c.weight;
         p.bias = c.bias;
         p.options.padding = c.padding;
+        p.options.stride = c.stride;
+        p.options.dilation = c.dilation;
         const Tensor4<T> x = p.x<T>(), w = p.w<T>();
         const arma::Col<T> b = p.b<T>();
         std::ostringstream context;

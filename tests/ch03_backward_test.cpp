@@ -68,9 +68,7 @@ void expect_reference(const LayerProblem& p, double tolerance) {
                                  BackwardWeightAlgorithm::winograd_f4x4_3x3, BackwardWeightAlgorithm::depthwise_direct,
                                  BackwardWeightAlgorithm::direct}) {
         const bool winograd = algorithm == BackwardWeightAlgorithm::winograd_f4x4_3x3;
-        if (winograd && !layer_algorithm_applies(LayerAlgorithm::winograd_f4x4_3x3, g)) continue;
-        if (algorithm == BackwardWeightAlgorithm::depthwise_direct && !g.depthwise()) continue;
-        if (algorithm == BackwardWeightAlgorithm::direct && !layer_algorithm_applies(LayerAlgorithm::direct, g)) continue;
+        if (!backward_weight_algorithm_applies(algorithm, g)) continue;
         // Winograd's transforms scale values by up to ~10² before the sums: float keeps fewer digits.
         check_close(column(conv2d_layer_backward_weight(x, dy, p.weight, p.options, algorithm)), column(expected_dw),
                     winograd && sizeof(T) == 4 ? winograd_float_tolerance : tolerance,

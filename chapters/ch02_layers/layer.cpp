@@ -103,8 +103,7 @@ bool layer_algorithm_applies(LayerAlgorithm algorithm, const LayerGeometry& g) {
             return g.weight.h == 3 && g.weight.w == 3 && rows.stride == 1 && cols.stride == 1 && rows.dilation == 1 &&
                    cols.dilation == 1 && g.groups == 1;
         case LayerAlgorithm::depthwise_direct: return g.in_per_group() == 1;
-        case LayerAlgorithm::direct:
-            return rows.stride == 1 && cols.stride == 1 && rows.dilation == 1 && cols.dilation == 1 && g.groups == 1;
+        case LayerAlgorithm::direct: return detail::direct_by_channels_applies(g);
     }
     return false;
 }

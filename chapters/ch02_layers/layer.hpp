@@ -76,7 +76,7 @@ enum class LayerAlgorithm {
     winograd_f2x2_3x3,  ///< Winograd \f$F(2\times2, 3\times3)\f$: 16 instead of 36 multiplies per 2×2 tile
     winograd_f4x4_3x3,  ///< Winograd \f$F(4\times4, 3\times3)\f$: 36 instead of 144 multiplies per 4×4 tile
     depthwise_direct,   ///< one channel per group: vectorized direct loops per plane
-    direct,             ///< stride 1, dilation 1, one group: direct loops on the flattened padded plane (few channels)
+    direct,             ///< one group, no row dilation with a row stride: direct loops, no im2col matrix (few channels)
 };
 
 /// Parses "automatic", "im2col_gemm", "gemm_1x1", "winograd_f2x2_3x3", "winograd_f4x4_3x3", "depthwise_direct",

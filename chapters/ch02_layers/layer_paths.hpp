@@ -30,11 +30,24 @@ template <class T>
 void conv2d_layer_depthwise(const Tensor4<T>& x, const Tensor4<T>& weight, const arma::Col<T>& bias,
                             const LayerGeometry& g, Tensor4<T>& y);
 
-/// Stride 1, dilation 1, one group: direct loops on the flattened padded plane (direct_layout.hpp),
-/// the bias (empty: none) added as the output planes are written.
+/// One group, requires direct_by_channels_applies(g): direct loops, the bias (empty: none) added as
+/// the output planes are written. Stride 1 and dilation 1 with output channels that do not fill
+/// 64-byte vectors run on the flattened padded plane (direct_layout.hpp); everything else through
+/// conv2d_layer_direct_by_channels.
 template <class T>
 void conv2d_layer_direct(const Tensor4<T>& x, const Tensor4<T>& weight, const arma::Col<T>& bias, const LayerGeometry& g,
                          Tensor4<T>& y);
+
+/// True when the channels-in-vector kernel takes the layer: one group, and dilation only where the
+/// row stride is 1 (the rows of a strided layer are split into phase planes, which a dilation would
+/// interleave).
+bool direct_by_channels_applies(const LayerGeometry& g);
+
+/// The channels-in-vector kernel of the direct path (layer_direct_channels.cpp): each output's sums
+/// held as vectors of output channels, one broadcast input value per tap.
+template <class T>
+void conv2d_layer_direct_by_channels(const Tensor4<T>& x, const Tensor4<T>& weight, const arma::Col<T>& bias,
+                                     const LayerGeometry& g, Tensor4<T>& y);
 
 /// Adds \f$b_p\f$ to every element of output channel \f$p\f$ (no-op for an empty bias).
 template <class T>

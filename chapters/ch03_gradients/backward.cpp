@@ -205,11 +205,25 @@ BackwardInputAlgorithm choose_backward_input_algorithm(const LayerGeometry& g) {
     return pays ? BackwardInputAlgorithm::rotated_forward : BackwardInputAlgorithm::gemm_col2im;
 }
 
+bool backward_weight_algorithm_applies(BackwardWeightAlgorithm algorithm, const LayerGeometry& g) {
+    const Geometry2d& p = g.plane;
+    switch (algorithm) {
+        case BackwardWeightAlgorithm::automatic:
+        case BackwardWeightAlgorithm::im2col_gemm: return true;
+        case BackwardWeightAlgorithm::winograd_f4x4_3x3: return layer_algorithm_applies(LayerAlgorithm::winograd_f4x4_3x3, g);
+        case BackwardWeightAlgorithm::depthwise_direct: return g.depthwise();
+        case BackwardWeightAlgorithm::direct:  // the flattened grid of direct_layout.hpp
+            return p.rows.stride == 1 && p.cols.stride == 1 && p.rows.dilation == 1 && p.cols.dilation == 1 && g.groups == 1;
+    }
+    return false;
+}
+
 template <class T>
 BackwardWeightAlgorithm choose_backward_weight_algorithm(const LayerGeometry& g) {
     const LayerAlgorithm forward = choose_layer_algorithm<T>(g);
     if (forward == LayerAlgorithm::winograd_f4x4_3x3) return BackwardWeightAlgorithm::winograd_f4x4_3x3;
-    if (forward == LayerAlgorithm::direct) return BackwardWeightAlgorithm::direct;
+    if (forward == LayerAlgorithm::direct && backward_weight_algorithm_applies(BackwardWeightAlgorithm::direct, g))
+        return BackwardWeightAlgorithm::direct;
     if (g.depthwise() && g.groups > 1) return BackwardWeightAlgorithm::depthwise_direct;
     return BackwardWeightAlgorithm::im2col_gemm;
 }
@@ -281,7 +295,7 @@ Tensor4<T> conv2d_layer_backward_weight(const Tensor4<T>& x, const Tensor4<T>& d
                                  "but the layer is ", g.str()));
     if (algorithm == BackwardWeightAlgorithm::depthwise_direct && !g.depthwise())
         throw argument_error(str(op, ": depthwise_direct needs one input channel per group, but the layer is ", g.str()));
-    if (algorithm == BackwardWeightAlgorithm::direct && !layer_algorithm_applies(LayerAlgorithm::direct, g))
+    if (algorithm == BackwardWeightAlgorithm::direct && !backward_weight_algorithm_applies(algorithm, g))
         throw argument_error(str(op, ": direct needs stride 1, dilation 1 and one group, but the layer is ", g.str(),
                                  ", stride ", g.plane.rows.stride, "×", g.plane.cols.stride, ", dilation ",
                                  g.plane.rows.dilation, "×", g.plane.cols.dilation));

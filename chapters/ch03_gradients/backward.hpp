@@ -55,6 +55,9 @@ enum class BackwardWeightAlgorithm {
 BackwardWeightAlgorithm parse_backward_weight_algorithm(std::string_view name);
 /// The name parse_backward_weight_algorithm accepts.
 std::string_view backward_weight_algorithm_name(BackwardWeightAlgorithm algorithm);
+/// True when `algorithm` can compute the weight gradient of a layer of this geometry (e.g. direct:
+/// stride 1, dilation 1, one group).
+bool backward_weight_algorithm_applies(BackwardWeightAlgorithm algorithm, const LayerGeometry& g);
 
 /// Parses "automatic", "gemm_col2im", "rotated_forward".
 BackwardInputAlgorithm parse_backward_input_algorithm(std::string_view name);
@@ -154,7 +157,7 @@ Tensor4<T> backward_weight_im2col_gemm(const Tensor4<T>& x, const Tensor4<T>& dy
 
 /// The direct path of conv2d_layer_backward_weight (chapters/ch03_gradients/backward_direct.cpp): adds
 /// \f$\partial f/\partial W\f$ into `dw` (zeros, the weight's shape). Requires
-/// layer_algorithm_applies(LayerAlgorithm::direct, g); the caller checks.
+/// backward_weight_algorithm_applies(BackwardWeightAlgorithm::direct, g); the caller checks.
 template <class T>
 void backward_weight_direct(const Tensor4<T>& x, const Tensor4<T>& dy, const LayerGeometry& g, Tensor4<T>& dw);
 }  // namespace detail

@@ -1,0 +1,207 @@
+// The channels-in-vector kernel of the direct path (LayerAlgorithm::direct), for one group at any
+// stride, with dilation along an axis only where its stride is 1.
+//
+// Each of up to 14 outputs (i, j) of one output column keeps one or two vectors of sums, a lane per
+// output channel. A tap adds X[c, i·s_h + u·d_h, j·s_w + v·d_w] (one value, broadcast from memory)
+// times the tap's weights for those channels (one vector load): per tap, one or two loads of
+// weights feed up to 28 FMAs. Nothing but kept outputs is computed, and no im2col matrix is
+// written — what costs im2col + GEMM most on layers with few input channels (AlexNet's conv1 copies
+// each input value ~7.6 times into its im2col matrix) or few output channels (LeNet's conv2).
+//
+// The taps of one output must be consecutive values for the FMAs' broadcasts to walk a column. With
+// row stride s > 1 they are not: the sample is first split into s phase planes by row (row r goes
+// to plane r mod s, row r div s), and tap u = φ + k·s of output row i reads row i + k of phase
+// plane φ. The weights are stored in that tap order, so the kernel's loops only add to pointers.
+#include "chapters/ch00_foundation/cpu_clones.hpp"
+#include "chapters/ch02_layers/im2col_columns.hpp"
+#include "chapters/ch02_layers/layer_paths.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <vector>
+
+namespace cnnlab::detail {
+namespace {
+
+/// Output channels per vector: one 64-byte vector of sums.
+template <class T>
+constexpr std::size_t channel_lanes = 64 / sizeof(T);
+
+/// How a sample's taps lie in its phase planes: input channel c, phase φ, kernel column v and the
+/// k-th row tap of that phase at (c·phases + φ)·plane + v·col_step + k·row_step from the output.
+struct TapWalk {
+    std::size_t channels = 0, kernel_cols = 0, kernel_rows = 0;
+    std::size_t phases = 1;    ///< \f$s_h\f$ phase planes per channel
+    std::size_t rows = 0;      ///< rows of a phase plane: \f$\lceil H_p / s_h \rceil\f$
+    std::size_t plane = 0;     ///< values of a phase plane: rows · \f$W_p\f$
+    std::size_t col_step = 0;  ///< \f$d_w\f$ · rows
+    std::size_t row_step = 1;  ///< \f$d_h\f$ (1 when \f$s_h > 1\f$)
+    /// Row taps u = φ, φ + s_h, … < K_h of phase φ.
+    std::size_t taps_of_phase(std::size_t phase) const {
+        return phase < kernel_rows ? (kernel_rows - phase + phases - 1) / phases : 0;
+    }
+};
+
+TapWalk tap_walk(const LayerGeometry& g) {
+    const Geometry2d& p = g.plane;
+    TapWalk walk;
+    walk.channels = g.input.c;
+    walk.kernel_cols = g.weight.w;
+    walk.kernel_rows = g.weight.h;
+    walk.phases = p.rows.stride;
+    walk.rows = (g.input.h + p.rows.pad.before + p.rows.pad.after + walk.phases - 1) / walk.phases;
+    walk.plane = walk.rows * (g.input.w + p.cols.pad.before + p.cols.pad.after);
+    walk.col_step = p.cols.dilation * walk.rows;
+    walk.row_step = p.rows.dilation;
+    return walk;
+}
+
+/// Outputs (i .. i + Pixels − 1, j) of output channels [first, first + Vectors·lanes), with the bias
+/// (null: none):
+/// sum[p][l] = Σ_taps w[tap][first + l] · in[tap's position + p],
+/// where `in` is the phase planes at output (i, j) and w the weights by tap (`channels` per tap,
+/// output channel fastest). `out` points at output channel `first`, pixel (i, j); its planes are
+/// `out_plane` values apart, and only the block's first `kept` channels are written.
+template <class T, std::size_t Pixels, std::size_t Vectors>
+CNNLAB_CPU_CLONES void channels_column_block(const T* in, const T* tap_weights, const TapWalk& walk, std::size_t channels,
+                                             std::size_t first, const T* bias, T* out, std::size_t out_plane,
+                                             std::size_t kept) {
+    constexpr std::size_t lanes = Vectors * channel_lanes<T>;
+    T sum[Pixels][lanes] = {};
+    const T* w = tap_weights + first;
+    for (std::size_t c = 0; c < walk.channels; ++c)
+        for (std::size_t v = 0; v < walk.kernel_cols; ++v)
+            for (std::size_t phase = 0; phase < walk.phases; ++phase) {
+                const T* column = in + (c * walk.phases + phase) * walk.plane + v * walk.col_step;
+                const std::size_t taps = walk.taps_of_phase(phase);
+                for (std::size_t k = 0; k < taps; ++k, column += walk.row_step, w += channels)
+                    for (std::size_t p = 0; p < Pixels; ++p) {
+                        const T value = column[p];
+#pragma omp simd
+                        for (std::size_t l = 0; l < lanes; ++l) sum[p][l] += value * w[l];
+                    }
+            }
+    for (std::size_t l = 0; l < std::min(lanes, kept); ++l) {
+        const T b = bias ? bias[first + l] : T(0);
+        for (std::size_t p = 0; p < Pixels; ++p) out[l * out_plane + p] = sum[p][l] + b;
+    }
+}
+
+/// Most outputs of one column a block of `vectors` channel vectors keeps sums for: at most 28 of
+/// AVX-512's 32 vector registers.
+constexpr std::size_t max_column_block(std::size_t vectors) { return vectors == 1 ? 14 : 28 / vectors; }
+
+/// channels_column_block for a run of `pixels` (1 .. max_column_block(Vectors)) outputs: the
+/// template whose Pixels is that count.
+template <class T, std::size_t Vectors, std::size_t Pixels = max_column_block(Vectors), class... Args>
+void channels_column_run(std::size_t pixels, const Args&... args) {
+    if constexpr (Pixels > 1)
+        if (pixels < Pixels) return channels_column_run<T, Vectors, Pixels - 1>(pixels, args...);
+    channels_column_block<T, Pixels, Vectors>(args...);
+}
+
+/// The weights by tap, in the walk's order (c, v, φ, k) with u = φ + k·s_h: w[tap][p] = W[p][c][u][v]
+/// for p < C_out, zeros up to whole vectors of channels; `channels` is that padded count.
+template <class T>
+std::vector<T> weights_by_tap(const Tensor4<T>& weight, const TapWalk& walk, std::size_t channels) {
+    const Shape4 s = weight.shape();
+    std::vector<T> by_tap(channels * s.c * s.h * s.w, T(0));
+    std::size_t tap = 0;
+    for (std::size_t c = 0; c < s.c; ++c)
+        for (std::size_t v = 0; v < s.w; ++v)
+            for (std::size_t phase = 0; phase < walk.phases; ++phase)
+                for (std::size_t u = phase; u < s.h; u += walk.phases, ++tap)
+                    for (std::size_t p = 0; p < s.n; ++p) by_tap[tap * channels + p] = weight(p, c, u, v);
+    return by_tap;
+}
+
+/// Sample n of x into its phase planes: padded row r of column j, channel c, at
+/// (c·s + r mod s)·plane + j·rows + r div s; zeros for the padding. Each input column is read once
+/// for all its phases, strides 2 and 4 a vector at a time (copy_strided).
+template <class T>
+void fill_phase_planes(const Tensor4<T>& x, const LayerGeometry& g, const TapWalk& walk, std::size_t n, T* planes) {
+    const std::size_t h = g.input.h, w = g.input.w, s = walk.phases, rows = walk.rows;
+    const std::size_t top = g.plane.rows.pad.before, left = g.plane.cols.pad.before;
+    for (std::size_t c = 0; c < g.input.c; ++c) {
+        T* const channel = planes + c * s * walk.plane;
+        for (std::size_t phase = 0; phase < s; ++phase) {  // the padding columns
+            T* plane = channel + phase * walk.plane;
+            std::fill(plane, plane + left * rows, T(0));
+            std::fill(plane + (left + w) * rows, plane + walk.plane, T(0));
+        }
+        for (std::size_t j = 0; j < w; ++j) {
+            const T* from = x.data() + ((n * g.input.c + c) * w + j) * h;
+            for (std::size_t phase = 0; phase < s; ++phase) {
+                // Input rows y = first, first + s, … are the padded rows of this phase, from row `start` of the plane.
+                const std::size_t first = (phase + s - top % s) % s;
+                const std::size_t count = first < h ? (h - first + s - 1) / s : 0, start = (first + top) / s;
+                T* to = channel + phase * walk.plane + (j + left) * rows;
+                std::fill(to, to + start, T(0));
+                if (s == 1)
+                    std::copy(from, from + h, to + start);
+                else
+                    copy_strided(from + first, s, h - first, 0, count, to + start);
+                std::fill(to + start + count, to + rows, T(0));
+            }
+        }
+    }
+}
+
+/// Output channels [first, first + Vectors·lanes) of one sample, each output column in runs of at
+/// most max_column_block(Vectors) outputs, as even as they come.
+template <class T, std::size_t Vectors>
+void channel_group(const T* in, const std::vector<T>& tap_weights, std::size_t channels, const T* bias,
+                   const LayerGeometry& g, const TapWalk& walk, std::size_t first, T* out) {
+    const std::size_t h = g.output.h, w = g.output.w, plane = h * w;
+    const std::size_t column_step = g.plane.cols.stride * walk.rows;
+    const std::size_t runs = (h + max_column_block(Vectors) - 1) / max_column_block(Vectors);
+    for (std::size_t j = 0; j < w; ++j)
+        for (std::size_t r = 0; r < runs; ++r) {
+            const std::size_t i = r * h / runs, pixels = (r + 1) * h / runs - i;
+            channels_column_run<T, Vectors>(pixels, in + j * column_step + i, tap_weights.data(), walk, channels, first,
+                                            bias, out + first * plane + j * h + i, plane, g.output.c - first);
+        }
+}
+
+}  // namespace
+
+bool direct_by_channels_applies(const LayerGeometry& g) {
+    return g.groups == 1 && (g.plane.rows.stride == 1 || g.plane.rows.dilation == 1);
+}
+
+template <class T>
+void conv2d_layer_direct_by_channels(const Tensor4<T>& x, const Tensor4<T>& weight, const arma::Col<T>& bias,
+                                     const LayerGeometry& g, Tensor4<T>& y) {
+    constexpr std::size_t lanes = channel_lanes<T>;
+    const TapWalk walk = tap_walk(g);
+    const std::size_t vectors = (g.output.c + lanes - 1) / lanes, channels = vectors * lanes;
+    const std::vector<T> tap_weights = weights_by_tap(weight, walk, channels);
+    const T* b = bias.is_empty() ? nullptr : bias.memptr();
+    // An unpadded stride-1 sample already is its one phase plane per channel.
+    const bool in_place = walk.phases == 1 && walk.plane == g.input.h * g.input.w;
+    const bool parallel = !omp_in_parallel() && g.output.n > 1;
+#pragma omp parallel if (parallel)
+    {
+        std::vector<T> planes(in_place ? 0 : g.input.c * walk.phases * walk.plane);
+#pragma omp for schedule(dynamic, 1)
+        for (std::size_t n = 0; n < g.output.n; ++n) {
+            const T* in = x.data() + n * g.input.c * g.input.h * g.input.w;
+            if (!in_place) {
+                fill_phase_planes(x, g, walk, n, planes.data());
+                in = planes.data();
+            }
+            T* out = y.data() + n * g.output.c * g.output.h * g.output.w;
+            std::size_t v = 0;  // channel vectors two at a time, an odd one alone
+            for (; v + 2 <= vectors; v += 2) channel_group<T, 2>(in, tap_weights, channels, b, g, walk, v * lanes, out);
+            for (; v < vectors; ++v) channel_group<T, 1>(in, tap_weights, channels, b, g, walk, v * lanes, out);
+        }
+    }
+}
+
+template void conv2d_layer_direct_by_channels(const Tensor4<float>&, const Tensor4<float>&, const arma::Col<float>&,
+                                              const LayerGeometry&, Tensor4<float>&);
+template void conv2d_layer_direct_by_channels(const Tensor4<double>&, const Tensor4<double>&, const arma::Col<double>&,
+                                              const LayerGeometry&, Tensor4<double>&);
+
+}  // namespace cnnlab::detail

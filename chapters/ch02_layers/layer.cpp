@@ -128,7 +128,13 @@ LayerAlgorithm choose_layer_algorithm(const LayerGeometry& g) {
     const bool small_plane = g.output.h * g.output.w <= 64 * 64;
     const std::size_t padded_rows = g.input.h + g.plane.rows.pad.before + g.plane.rows.pad.after;
     const bool mostly_kept = 4 * g.output.h * g.output.w >= g.output.w * padded_rows + 32;
-    if (!wide && few_channels && small_plane && mostly_kept && layer_algorithm_applies(LayerAlgorithm::direct, g))
+    // An image's first layer (at most 4 input channels) copies each input value K_h K_w / (s_h s_w)
+    // times into an im2col matrix of few rows (AlexNet's conv1: 7.6 times), which costs more than the
+    // products lose to a direct kernel that keeps its output channels in the vector and reads the
+    // input in place (1.4–1.5× faster there, bench/results/ch02.csv).
+    const bool image_input = g.input.c <= 4 && detail::direct_keeps_channels_in_vector<T>(g);
+    if (!wide && ((few_channels && small_plane && mostly_kept) || image_input) &&
+        layer_algorithm_applies(LayerAlgorithm::direct, g))
         return LayerAlgorithm::direct;
     return LayerAlgorithm::im2col_gemm;
 }

@@ -73,9 +73,7 @@ void direct_sample(const Tensor4<T>& x, const Tensor4<T>& weight, const arma::Co
 template <class T>
 void conv2d_layer_direct(const Tensor4<T>& x, const Tensor4<T>& weight, const arma::Col<T>& bias, const LayerGeometry& g,
                          Tensor4<T>& y) {
-    const Geometry2d& p = g.plane;
-    const bool unit_steps = p.rows.stride == 1 && p.cols.stride == 1 && p.rows.dilation == 1 && p.cols.dilation == 1;
-    if (!unit_steps || g.output.c % (64 / sizeof(T)) == 0) return conv2d_layer_direct_by_channels(x, weight, bias, g, y);
+    if (direct_keeps_channels_in_vector<T>(g)) return conv2d_layer_direct_by_channels(x, weight, bias, g, y);
     const DirectGrid d = direct_grid(g, direct_block<T>);
     const bool parallel = !omp_in_parallel() && g.output.n > 1;
 #pragma omp parallel if (parallel)

@@ -148,20 +148,32 @@ void fill_phase_planes(const Tensor4<T>& x, const LayerGeometry& g, const TapWal
     }
 }
 
-/// Output channels [first, first + Vectors·lanes) of one sample, each output column in runs of at
-/// most max_column_block(Vectors) outputs, as even as they come.
+/// Output channels [first, first + Vectors·lanes) of output columns [j0, j1) of one sample, each
+/// column in runs of at most max_column_block(Vectors) outputs, as even as they come.
 template <class T, std::size_t Vectors>
 void channel_group(const T* in, const std::vector<T>& tap_weights, std::size_t channels, const T* bias,
-                   const LayerGeometry& g, const TapWalk& walk, std::size_t first, T* out) {
-    const std::size_t h = g.output.h, w = g.output.w, plane = h * w;
+                   const LayerGeometry& g, const TapWalk& walk, std::size_t first, std::size_t j0, std::size_t j1, T* out) {
+    const std::size_t h = g.output.h, plane = h * g.output.w;
     const std::size_t column_step = g.plane.cols.stride * walk.rows;
     const std::size_t runs = (h + max_column_block(Vectors) - 1) / max_column_block(Vectors);
-    for (std::size_t j = 0; j < w; ++j)
+    for (std::size_t j = j0; j < j1; ++j)
         for (std::size_t r = 0; r < runs; ++r) {
             const std::size_t i = r * h / runs, pixels = (r + 1) * h / runs - i;
             channels_column_run<T, Vectors>(pixels, in + j * column_step + i, tap_weights.data(), walk, channels, first,
                                             bias, out + first * plane + j * h + i, plane, g.output.c - first);
         }
+}
+
+/// Every output channel of output columns [j0, j1) of one sample: channel vectors two at a time
+/// (each pair's weights stay in cache over the columns), an odd one alone.
+template <class T>
+void sample_columns(const T* in, const std::vector<T>& tap_weights, std::size_t channels, const T* bias,
+                    const LayerGeometry& g, const TapWalk& walk, std::size_t j0, std::size_t j1, T* out) {
+    constexpr std::size_t lanes = channel_lanes<T>;
+    std::size_t first = 0;
+    for (; first + 2 * lanes <= channels; first += 2 * lanes)
+        channel_group<T, 2>(in, tap_weights, channels, bias, g, walk, first, j0, j1, out);
+    for (; first < channels; first += lanes) channel_group<T, 1>(in, tap_weights, channels, bias, g, walk, first, j0, j1, out);
 }
 
 }  // namespace
@@ -175,27 +187,40 @@ void conv2d_layer_direct_by_channels(const Tensor4<T>& x, const Tensor4<T>& weig
                                      const LayerGeometry& g, Tensor4<T>& y) {
     constexpr std::size_t lanes = channel_lanes<T>;
     const TapWalk walk = tap_walk(g);
-    const std::size_t vectors = (g.output.c + lanes - 1) / lanes, channels = vectors * lanes;
+    const std::size_t channels = (g.output.c + lanes - 1) / lanes * lanes;
     const std::vector<T> tap_weights = weights_by_tap(weight, walk, channels);
     const T* b = bias.is_empty() ? nullptr : bias.memptr();
     // An unpadded stride-1 sample already is its one phase plane per channel.
     const bool in_place = walk.phases == 1 && walk.plane == g.input.h * g.input.w;
-    const bool parallel = !omp_in_parallel() && g.output.n > 1;
-#pragma omp parallel if (parallel)
-    {
-        std::vector<T> planes(in_place ? 0 : g.input.c * walk.phases * walk.plane);
+    const std::size_t planes_size = in_place ? 0 : g.input.c * walk.phases * walk.plane;
+    const std::size_t in_size = g.input.c * g.input.h * g.input.w, out_size = g.output.c * g.output.h * g.output.w;
+    const std::size_t threads = omp_in_parallel() ? 1 : std::size_t(omp_get_max_threads());
+    if (g.output.n >= threads) {  // a sample per thread at a time
+#pragma omp parallel if (threads > 1)
+        {
+            std::vector<T> planes(planes_size);
 #pragma omp for schedule(dynamic, 1)
-        for (std::size_t n = 0; n < g.output.n; ++n) {
-            const T* in = x.data() + n * g.input.c * g.input.h * g.input.w;
-            if (!in_place) {
-                fill_phase_planes(x, g, walk, n, planes.data());
-                in = planes.data();
+            for (std::size_t n = 0; n < g.output.n; ++n) {
+                const T* in = x.data() + n * in_size;
+                if (!in_place) {
+                    fill_phase_planes(x, g, walk, n, planes.data());
+                    in = planes.data();
+                }
+                sample_columns(in, tap_weights, channels, b, g, walk, 0, g.output.w, y.data() + n * out_size);
             }
-            T* out = y.data() + n * g.output.c * g.output.h * g.output.w;
-            std::size_t v = 0;  // channel vectors two at a time, an odd one alone
-            for (; v + 2 <= vectors; v += 2) channel_group<T, 2>(in, tap_weights, channels, b, g, walk, v * lanes, out);
-            for (; v < vectors; ++v) channel_group<T, 1>(in, tap_weights, channels, b, g, walk, v * lanes, out);
         }
+        return;
+    }
+    std::vector<T> planes(planes_size);  // fewer samples than threads: the threads share each sample's columns
+    for (std::size_t n = 0; n < g.output.n; ++n) {
+        const T* in = x.data() + n * in_size;
+        if (!in_place) {
+            fill_phase_planes(x, g, walk, n, planes.data());
+            in = planes.data();
+        }
+#pragma omp parallel for schedule(static)
+        for (std::size_t j = 0; j < g.output.w; ++j)
+            sample_columns(in, tap_weights, channels, b, g, walk, j, j + 1, y.data() + n * out_size);
     }
 }
 

@@ -131,8 +131,11 @@ LayerAlgorithm choose_layer_algorithm(const LayerGeometry& g) {
     // An image's first layer (at most 4 input channels) copies each input value K_h K_w / (s_h s_w)
     // times into an im2col matrix of few rows (AlexNet's conv1: 7.6 times), which costs more than the
     // products lose to a direct kernel that keeps its output channels in the vector and reads the
-    // input in place (1.4–1.5× faster there, bench/results/ch02.csv).
-    const bool image_input = g.input.c <= 4 && detail::direct_keeps_channels_in_vector<T>(g);
+    // input in place (1.4–1.5× faster there, bench/results/ch02.csv). That kernel writes its sums
+    // transposed, about a cycle per output value: it needs at least 100 taps per output (363 there;
+    // a 3×3 kernel on 3 channels has 27) for the FMAs, taps/32 cycles per value, to outweigh that.
+    const bool image_input = g.input.c <= 4 && g.input.c * g.weight.h * g.weight.w >= 100 &&
+                             detail::direct_keeps_channels_in_vector<T>(g);
     if (!wide && ((few_channels && small_plane && mostly_kept) || image_input) &&
         layer_algorithm_applies(LayerAlgorithm::direct, g))
         return LayerAlgorithm::direct;

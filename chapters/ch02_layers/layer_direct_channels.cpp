@@ -1,5 +1,5 @@
 // The channels-in-vector kernel of the direct path (LayerAlgorithm::direct), for one group at any
-// stride, with dilation along an axis only where its stride is 1.
+// stride and dilation, except a row dilation with a row stride (see the phase planes below).
 //
 // Each of up to 14 outputs (i, j) of one output column keeps one or two vectors of sums, a lane per
 // output channel. A tap adds X[c, i·s_h + u·d_h, j·s_w + v·d_w] (one value, broadcast from memory)

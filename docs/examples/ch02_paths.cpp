@@ -54,7 +54,8 @@ int main() {
     show({8, 256, 56, 56}, {256, 1, 3, 3}, {.padding = Mode::same, .groups = 256});  // depthwise
     show({1, 256, 56, 56}, {256, 256, 3, 3}, {.padding = Mode::same});               // VGG conv3
     show({256, 1, 28, 28}, {6, 1, 3, 3}, {.padding = Mode::same});                   // one input channel
-    show({8, 3, 224, 224}, {64, 3, 11, 11}, {.stride = {4, 4}});                     // AlexNet conv1
+    show({8, 3, 224, 224}, {64, 3, 11, 11}, {.stride = {4, 4}});                     // AlexNet conv1: 363 taps
+    show({8, 3, 32, 32}, {64, 3, 3, 3}, {.padding = Mode::same});                    // an image's 3×3: 27 taps
     //! [choose]
     return ok ? 0 : 1;
 }

@@ -184,7 +184,8 @@ void register_all() {
                 continue;
             // The direct weight path only where the forward takes direct (few channels): on ex 5-4's
             // 256-channel layers its per-thread sums alone would be 38 MB.
-            if (a == BackwardWeightAlgorithm::direct && cnnlab::choose_layer_algorithm<float>(g) != LayerAlgorithm::direct)
+            if (a == BackwardWeightAlgorithm::direct && (cnnlab::choose_layer_algorithm<float>(g) != LayerAlgorithm::direct ||
+                                                         !cnnlab::backward_weight_algorithm_applies(a, g)))
                 continue;
             both_thread_counts(benchmark::RegisterBenchmark(
                 (group + "weight/" + std::string(cnnlab::backward_weight_algorithm_name(a))).c_str(), backward_weight, s, a));

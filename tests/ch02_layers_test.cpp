@@ -13,6 +13,7 @@
 #include "chapters/ch02_layers/layer.hpp"
 #include "reference/layers.hpp"
 #include "tests/check_close.hpp"
+#include "tests/omp_threads.hpp"
 #include "tests/random_layer_cases.hpp"
 
 #include <algorithm>
@@ -173,7 +174,9 @@ BOOST_AUTO_TEST_CASE(every_path_writes_every_output_value) {
 // padding and bias. At stride 1 with channels that do not fill
 // vectors it takes the grid kernel instead (8 channels in float). Strides split the rows into
 // phase planes: stride 4 with an 11×11 kernel (AlexNet's conv1), a stride larger than the kernel,
-// and dilations where the row stride is 1.
+// and dilations where the row stride is 1; input rows fewer than the stride (phases with no row);
+// 12 channels (a partial second vector in double). At 1, 2 and 4 threads, so that the samples go
+// to the threads one by one (N ≥ threads) or the threads share each sample's columns.
 template <class T>
 void direct_channels_in_vector() {
     const struct {
@@ -190,8 +193,12 @@ void direct_channels_in_vector() {
         {{1, 2, 19, 17}, {24, 2, 2, 3}, Mode::valid, false, {3, 5}},
         {{1, 3, 23, 13}, {16, 3, 3, 2}, Sides2{{1, 1}, {0, 3}}, true, {1, 2}, {3, 2}},
         {{1, 2, 21, 16}, {5, 2, 3, 3}, Mode::valid, true, {2, 1}, {1, 3}},
+        {{3, 2, 3, 9}, {16, 2, 3, 3}, Mode::valid, true, {4, 1}},
+        {{1, 3, 17, 11}, {12, 3, 3, 3}, Mode::same, true, {2, 2}},
     };
+    for (const int threads : {1, 2, 4})
     for (const auto& c : cases) {
+        const cnnlab::testing::OmpThreads team(threads);
         LayerProblem p;
         p.seed = 61;
         p.input = c.input;
@@ -203,7 +210,7 @@ void direct_channels_in_vector() {
         const Tensor4<T> x = p.x<T>(), w = p.w<T>();
         const arma::Col<T> b = p.b<T>();
         std::ostringstream context;
-        context << "direct " << p;
+        context << "direct, " << threads << " threads, " << p;
         check_tensor(conv2d_layer(x, w, b, p.options, LayerAlgorithm::direct), ref::conv2d_layer(x, w, b, p.options),
                      tolerance<T>(), context.str());
     }
@@ -211,6 +218,24 @@ void direct_channels_in_vector() {
 
 BOOST_AUTO_TEST_CASE(direct_channels_in_vector_double) { direct_channels_in_vector<double>(); }
 BOOST_AUTO_TEST_CASE(direct_channels_in_vector_float) { direct_channels_in_vector<float>(); }
+
+// The automatic choice sends an image's first layer to direct only with many taps per output, and
+// a strided layer with few channels to im2col; direct refuses a row dilation with a row stride.
+BOOST_AUTO_TEST_CASE(direct_is_chosen_where_its_kernels_pay) {
+    const auto choice = [](Shape4 input, Shape4 weight, Conv2dOptions options) {
+        return choose_layer_algorithm<float>(resolve_conv2d_layer("test", input, weight, 0, options));
+    };
+    BOOST_TEST((choice({8, 3, 224, 224}, {64, 3, 11, 11}, {.padding = Mode::valid, .stride = {4, 4}}) == LayerAlgorithm::direct));
+    BOOST_TEST((choice({8, 3, 32, 32}, {64, 3, 3, 3}, {.padding = Mode::same}) == LayerAlgorithm::im2col_gemm));
+    BOOST_TEST((choice({8, 8, 32, 32}, {16, 8, 3, 3}, {.padding = Mode::same, .stride = {2, 2}}) == LayerAlgorithm::im2col_gemm));
+    BOOST_TEST((choice({256, 6, 14, 14}, {16, 6, 5, 5}, {}) == LayerAlgorithm::direct));
+    const LayerGeometry dilated_strided =
+        resolve_conv2d_layer("test", {1, 2, 20, 20}, {16, 2, 3, 3}, 0, {.stride = {2, 1}, .dilation = {2, 1}});
+    BOOST_TEST(!layer_algorithm_applies(LayerAlgorithm::direct, dilated_strided));
+    BOOST_CHECK_THROW(conv2d_layer(Tensor4<float>({1, 2, 20, 20}), Tensor4<float>({16, 2, 3, 3}), arma::fvec(),
+                                   Conv2dOptions{.stride = {2, 1}, .dilation = {2, 1}}, LayerAlgorithm::direct),
+                      cnnlab::argument_error);
+}
 
 // im2col copies strided rows (strides 2 and 4) a vector at a time while a whole vector's reads
 // stay inside the input column: tall planes, padding and row offsets that start and end runs at

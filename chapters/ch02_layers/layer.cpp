@@ -119,19 +119,22 @@ LayerAlgorithm choose_layer_algorithm(const LayerGeometry& g) {
     const bool wide = g.input.c >= 16 && g.weight.n >= 16;
     if (wide && layer_algorithm_applies(LayerAlgorithm::winograd_f4x4_3x3, g) && g.output.h >= 4 && g.output.w >= 4)
         return LayerAlgorithm::winograd_f4x4_3x3;
-    // Few channels on either side: the GEMM would be thin and im2col's copy as costly as the products
-    // (LeNet's convs: 2.5–3.7× faster direct, bench/results/ch02.csv). The direct kernel wants at
-    // least 4 output channels to share each input load (with one its sums wait on each other), a
-    // sample's output grid small enough to stay in cache, and most of the grid it computes kept
-    // (a kernel nearly as tall as the plane would throw most rows away).
-    const bool few_channels = g.weight.n >= 4 && g.weight.n <= 32 && g.input.c <= 32;
+    // Few channels on either side, stride 1 and dilation 1: the GEMM would be thin and im2col's copy
+    // as costly as the products (LeNet's convs: 1.5–2.5× faster direct, bench/results/ch02.csv). The
+    // grid kernel wants at least 4 output channels to share each input load (with one its sums wait
+    // on each other), a sample's output grid small enough to stay in cache, and most of the grid it
+    // computes kept (a kernel nearly as tall as the plane would throw most rows away).
+    const Geometry2d& p = g.plane;
+    const bool unit_steps = p.rows.stride == 1 && p.cols.stride == 1 && p.rows.dilation == 1 && p.cols.dilation == 1;
+    const bool few_channels = unit_steps && g.weight.n >= 4 && g.weight.n <= 32 && g.input.c <= 32;
     const bool small_plane = g.output.h * g.output.w <= 64 * 64;
     const std::size_t padded_rows = g.input.h + g.plane.rows.pad.before + g.plane.rows.pad.after;
     const bool mostly_kept = 4 * g.output.h * g.output.w >= g.output.w * padded_rows + 32;
     // An image's first layer (at most 4 input channels) copies each input value K_h K_w / (s_h s_w)
     // times into an im2col matrix of few rows (AlexNet's conv1: 7.6 times), which costs more than the
     // products lose to a direct kernel that keeps its output channels in the vector and reads the
-    // input in place (1.4–1.5× faster there, bench/results/ch02.csv). That kernel writes its sums
+    // input where it lies, or from one copy split by row phase (1.4–1.5× faster there,
+    // bench/results/ch02.csv). That kernel writes its sums
     // transposed, about a cycle per output value: it needs at least 100 taps per output (363 there;
     // a 3×3 kernel on 3 channels has 27) for the FMAs, taps/32 cycles per value, to outweigh that.
     const bool image_input = g.input.c <= 4 && g.input.c * g.weight.h * g.weight.w >= 100 &&

@@ -140,7 +140,7 @@ void fill_phase_planes(const Tensor4<T>& x, const LayerGeometry& g, const TapWal
                 std::fill(to, to + start, T(0));
                 if (s == 1)
                     std::copy(from, from + h, to + start);
-                else
+                else if (count > 0)  // a phase no input row falls in (h < s) copies nothing
                     copy_strided(from + first, s, h - first, 0, count, to + start);
                 std::fill(to + start + count, to + rows, T(0));
             }
@@ -165,7 +165,7 @@ void channel_group(const T* in, const std::vector<T>& tap_weights, std::size_t c
 }
 
 /// Every output channel of output columns [j0, j1) of one sample: channel vectors two at a time
-/// (each pair's weights stay in cache over the columns), an odd one alone.
+/// (over several columns, each pair's weights stay in cache), an odd one alone.
 template <class T>
 void sample_columns(const T* in, const std::vector<T>& tap_weights, std::size_t channels, const T* bias,
                     const LayerGeometry& g, const TapWalk& walk, std::size_t j0, std::size_t j1, T* out) {

@@ -100,8 +100,7 @@ bool layer_algorithm_applies(LayerAlgorithm algorithm, const LayerGeometry& g) {
                    is_unpadded(cols);
         case LayerAlgorithm::winograd_f2x2_3x3:
         case LayerAlgorithm::winograd_f4x4_3x3:
-            return g.weight.h == 3 && g.weight.w == 3 && rows.stride == 1 && cols.stride == 1 && rows.dilation == 1 &&
-                   cols.dilation == 1 && g.groups == 1;
+            return g.weight.h == 3 && g.weight.w == 3 && g.unit_steps() && g.groups == 1;
         case LayerAlgorithm::depthwise_direct: return g.in_per_group() == 1;
         case LayerAlgorithm::direct: return detail::direct_by_channels_applies(g);
     }
@@ -124,9 +123,7 @@ LayerAlgorithm choose_layer_algorithm(const LayerGeometry& g) {
     // grid kernel wants at least 4 output channels to share each input load (with one its sums wait
     // on each other), a sample's output grid small enough to stay in cache, and most of the grid it
     // computes kept (a kernel nearly as tall as the plane would throw most rows away).
-    const Geometry2d& p = g.plane;
-    const bool unit_steps = p.rows.stride == 1 && p.cols.stride == 1 && p.rows.dilation == 1 && p.cols.dilation == 1;
-    const bool few_channels = unit_steps && g.weight.n >= 4 && g.weight.n <= 32 && g.input.c <= 32;
+    const bool few_channels = g.unit_steps() && g.weight.n >= 4 && g.weight.n <= 32 && g.input.c <= 32;
     const bool small_plane = g.output.h * g.output.w <= 64 * 64;
     const std::size_t padded_rows = g.input.h + g.plane.rows.pad.before + g.plane.rows.pad.after;
     const bool mostly_kept = 4 * g.output.h * g.output.w >= g.output.w * padded_rows + 32;

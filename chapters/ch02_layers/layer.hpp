@@ -54,6 +54,10 @@ struct LayerGeometry {
     std::size_t out_per_group() const { return weight.n / groups; }
     /// True when every group holds one input channel (\f$g = C_{in}\f$): a depthwise layer.
     bool depthwise() const { return in_per_group() == 1 && groups == input.c; }
+    /// True when both strides and both dilations are 1.
+    bool unit_steps() const {
+        return plane.rows.stride == 1 && plane.cols.stride == 1 && plane.rows.dilation == 1 && plane.cols.dilation == 1;
+    }
     /// Multiply-adds of the direct formula: \f$N C_{out} H_{out} W_{out} (C_{in}/g) K_h K_w\f$.
     double multiply_adds() const;
     /// Two FLOPs per multiply-add: the count every GFLOP/s figure of cnnlab uses, whatever the path.

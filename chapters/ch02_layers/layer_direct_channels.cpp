@@ -24,10 +24,6 @@
 namespace cnnlab::detail {
 namespace {
 
-/// Output channels per vector: one 64-byte vector of sums.
-template <class T>
-constexpr std::size_t channel_lanes = 64 / sizeof(T);
-
 /// How a sample's taps lie in its phase planes: input channel c, phase φ, kernel column v and the
 /// k-th row tap of that phase at (c·phases + φ)·plane + v·col_step + k·row_step from the output.
 struct TapWalk {
@@ -193,31 +189,28 @@ void conv2d_layer_direct_by_channels(const Tensor4<T>& x, const Tensor4<T>& weig
     // An unpadded stride-1 sample already is its one phase plane per channel.
     const bool in_place = walk.phases == 1 && walk.plane == g.input.h * g.input.w;
     const std::size_t planes_size = in_place ? 0 : g.input.c * walk.phases * walk.plane;
-    const std::size_t in_size = g.input.c * g.input.h * g.input.w, out_size = g.output.c * g.output.h * g.output.w;
+    const std::size_t out_size = g.output.c * g.output.h * g.output.w;
+    // Sample n as the kernel reads it: in place, or copied into `planes`.
+    const auto sample_input = [&](std::size_t n, std::vector<T>& planes) -> const T* {
+        if (in_place) return x.data() + n * g.input.c * g.input.h * g.input.w;
+        fill_phase_planes(x, g, walk, n, planes.data());
+        return planes.data();
+    };
     const std::size_t threads = omp_in_parallel() ? 1 : std::size_t(omp_get_max_threads());
     if (g.output.n >= threads) {  // a sample per thread at a time
 #pragma omp parallel if (threads > 1)
         {
             std::vector<T> planes(planes_size);
 #pragma omp for schedule(dynamic, 1)
-            for (std::size_t n = 0; n < g.output.n; ++n) {
-                const T* in = x.data() + n * in_size;
-                if (!in_place) {
-                    fill_phase_planes(x, g, walk, n, planes.data());
-                    in = planes.data();
-                }
-                sample_columns(in, tap_weights, channels, b, g, walk, 0, g.output.w, y.data() + n * out_size);
-            }
+            for (std::size_t n = 0; n < g.output.n; ++n)
+                sample_columns(sample_input(n, planes), tap_weights, channels, b, g, walk, 0, g.output.w,
+                               y.data() + n * out_size);
         }
         return;
     }
     std::vector<T> planes(planes_size);  // fewer samples than threads: the threads share each sample's columns
     for (std::size_t n = 0; n < g.output.n; ++n) {
-        const T* in = x.data() + n * in_size;
-        if (!in_place) {
-            fill_phase_planes(x, g, walk, n, planes.data());
-            in = planes.data();
-        }
+        const T* in = sample_input(n, planes);
 #pragma omp parallel for schedule(static)
         for (std::size_t j = 0; j < g.output.w; ++j)
             sample_columns(in, tap_weights, channels, b, g, walk, j, j + 1, y.data() + n * out_size);

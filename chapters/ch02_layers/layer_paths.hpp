@@ -43,13 +43,15 @@ void conv2d_layer_direct(const Tensor4<T>& x, const Tensor4<T>& weight, const ar
 /// interleave).
 bool direct_by_channels_applies(const LayerGeometry& g);
 
+/// Output channels per vector of the channels-in-vector kernel: one 64-byte vector of sums.
+template <class T>
+constexpr std::size_t channel_lanes = 64 / sizeof(T);
+
 /// True when conv2d_layer_direct runs the channels-in-vector kernel: a stride or dilation other than
-/// 1, or output channels that fill whole 64-byte vectors of T.
+/// 1, or output channels that fill whole vectors of channel_lanes.
 template <class T>
 bool direct_keeps_channels_in_vector(const LayerGeometry& g) {
-    const Geometry2d& p = g.plane;
-    const bool unit_steps = p.rows.stride == 1 && p.cols.stride == 1 && p.rows.dilation == 1 && p.cols.dilation == 1;
-    return !unit_steps || g.output.c % (64 / sizeof(T)) == 0;
+    return !g.unit_steps() || g.output.c % channel_lanes<T> == 0;
 }
 
 /// The channels-in-vector kernel of the direct path (layer_direct_channels.cpp): each output's sums

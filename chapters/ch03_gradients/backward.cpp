@@ -206,14 +206,13 @@ BackwardInputAlgorithm choose_backward_input_algorithm(const LayerGeometry& g) {
 }
 
 bool backward_weight_algorithm_applies(BackwardWeightAlgorithm algorithm, const LayerGeometry& g) {
-    const Geometry2d& p = g.plane;
     switch (algorithm) {
         case BackwardWeightAlgorithm::automatic:
         case BackwardWeightAlgorithm::im2col_gemm: return true;
         case BackwardWeightAlgorithm::winograd_f4x4_3x3: return layer_algorithm_applies(LayerAlgorithm::winograd_f4x4_3x3, g);
         case BackwardWeightAlgorithm::depthwise_direct: return g.depthwise();
         case BackwardWeightAlgorithm::direct:  // the flattened grid of direct_layout.hpp
-            return p.rows.stride == 1 && p.cols.stride == 1 && p.rows.dilation == 1 && p.cols.dilation == 1 && g.groups == 1;
+            return g.unit_steps() && g.groups == 1;
     }
     return false;
 }

@@ -6,6 +6,7 @@
 
 #include "chapters/ch00_foundation/errors.hpp"
 #include "chapters/ch00_foundation/geometry.hpp"
+#include "chapters/ch00_foundation/simd.hpp"
 #include "chapters/ch00_foundation/tensor.hpp"
 #include "chapters/ch00_foundation/verify.hpp"
 
@@ -478,3 +479,48 @@ BOOST_AUTO_TEST_CASE(large_tensor_blocks_are_kept_and_reused) {
     cnnlab::release_cached_tensor_memory();
     BOOST_TEST(cnnlab::cached_tensor_bytes() == 0u);
 }
+
+// ---------------------------------------------------------------------------------------------
+// simd: the in-register transpose and the partial store of the channels-in-vector kernel.
+BOOST_AUTO_TEST_SUITE(simd_vectors)
+
+template <class T, std::size_t W>
+void check_transpose() {
+    cnnlab::simd::Vec<T, W> rows[W];
+    for (std::size_t i = 0; i < W; ++i)
+        for (std::size_t l = 0; l < W; ++l) rows[i][l] = T(100 * i + l);
+    cnnlab::simd::transpose<T, W>(rows);
+    for (std::size_t i = 0; i < W; ++i)
+        for (std::size_t l = 0; l < W; ++l) BOOST_TEST(rows[i][l] == T(100 * l + i), "W " << W << " row " << i << " lane " << l);
+}
+
+BOOST_AUTO_TEST_CASE(transpose_swaps_rows_and_lanes) {
+    check_transpose<float, 16>();
+    check_transpose<double, 8>();
+    check_transpose<float, 4>();
+    check_transpose<double, 2>();
+}
+
+template <std::size_t Count>
+void check_store_first() {
+    constexpr std::size_t W = 16;
+    cnnlab::simd::Vec<float, W> v;
+    for (std::size_t l = 0; l < W; ++l) v[l] = float(l + 1);
+    std::vector<float> out(W + 2, -1.0f);
+    cnnlab::simd::store_first<Count, float, W>(out.data() + 1, v);
+    BOOST_TEST(out[0] == -1.0f);
+    for (std::size_t l = 0; l < W; ++l) BOOST_TEST(out[l + 1] == (l < Count ? float(l + 1) : -1.0f), "count " << Count << " lane " << l);
+    BOOST_TEST(out[W + 1] == -1.0f);
+}
+
+BOOST_AUTO_TEST_CASE(store_first_writes_exactly_count_values) {
+    check_store_first<0>();
+    check_store_first<1>();
+    check_store_first<7>();
+    check_store_first<8>();
+    check_store_first<13>();
+    check_store_first<14>();
+    check_store_first<16>();
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -52,15 +52,47 @@ template <class T, std::size_t W>
 }
 
 namespace detail {
+template <std::size_t Offset, class T, std::size_t W, std::size_t... I>
+[[gnu::always_inline]] inline Vec<T, sizeof...(I)> lanes_from(const Vec<T, W>& v, std::index_sequence<I...>) {
+    return __builtin_shufflevector(v, v, (Offset + I)...);
+}
 template <class T, std::size_t W, std::size_t... I>
 [[gnu::always_inline]] inline Vec<T, W> even_lanes(const Vec<T, W>& a, const Vec<T, W>& b, std::index_sequence<I...>) {
     return __builtin_shufflevector(a, b, (2 * I)...);
+}
+// Lane l of rows a and b after swapping their off-diagonal Block × Block blocks (b's lanes are W + l).
+constexpr int upper_lane(std::size_t l, std::size_t block, std::size_t w) { return int(l & block ? w + l - block : l); }
+constexpr int lower_lane(std::size_t l, std::size_t block, std::size_t w) { return int(l & block ? w + l : l + block); }
+template <std::size_t Block, class T, std::size_t W, std::size_t... I>
+[[gnu::always_inline]] inline void swap_blocks(Vec<T, W>& a, Vec<T, W>& b, std::index_sequence<I...>) {
+    const Vec<T, W> upper = __builtin_shufflevector(a, b, upper_lane(I, Block, W)...);
+    b = __builtin_shufflevector(a, b, lower_lane(I, Block, W)...);
+    a = upper;
 }
 template <std::size_t W, std::size_t... I>
 [[gnu::always_inline]] inline Vec<std::uint32_t, W> ramp(std::index_sequence<I...>) {
     return Vec<std::uint32_t, W>{std::uint32_t(I)...};
 }
 }  // namespace detail
+
+/// Writes the first Count lanes of v to p (unaligned), as stores of v's halves, quarters, …: nothing
+/// is written past p[Count − 1], and v is not first spilled to memory (a spilled vector read back
+/// in a narrower piece at an offset misses store forwarding).
+template <std::size_t Count, class T, std::size_t W>
+[[gnu::always_inline]] inline void store_first(T* p, const Vec<T, W>& v) {
+    static_assert(Count <= W);
+    if constexpr (Count == W) {
+        store<T, W>(p, v);
+    } else if constexpr (Count > 0) {
+        const Vec<T, W / 2> low = detail::lanes_from<0, T, W>(v, std::make_index_sequence<W / 2>{});
+        if constexpr (Count < W / 2) {
+            store_first<Count, T, W / 2>(p, low);
+        } else {
+            store<T, W / 2>(p, low);
+            store_first<Count - W / 2, T, W / 2>(p + W / 2, detail::lanes_from<W / 2, T, W>(v, std::make_index_sequence<W / 2>{}));
+        }
+    }
+}
 
 /// p[0], p[s], …, p[(W−1)s]. `Stride` is s when known at compile time: 1 is one load; 2 is two
 /// loads and one shuffle, and reads p[0 … 2W − 1] — **one element past** p[2(W−1)], so the buffer
@@ -80,6 +112,18 @@ template <std::size_t Stride, class T, std::size_t W>
         Vec<T, W> v;
         for (std::size_t k = 0; k < W; ++k) v[k] = p[k * s];
         return v;
+    }
+}
+
+/// Transposes the W × W matrix whose row i is rows[i], in registers: log2(W) stages, stage B
+/// swapping the off-diagonal B × B blocks of every 2B × 2B block (two two-register shuffles per
+/// pair of rows), so that bit B of a value's row and column numbers trade places.
+template <class T, std::size_t W, std::size_t Block = W / 2>
+[[gnu::always_inline]] inline void transpose(Vec<T, W> (&rows)[W]) {
+    if constexpr (Block > 0) {
+        for (std::size_t i = 0; i < W; ++i)
+            if ((i & Block) == 0) detail::swap_blocks<Block, T, W>(rows[i], rows[i + Block], std::make_index_sequence<W>{});
+        transpose<T, W, Block / 2>(rows);
     }
 }
 

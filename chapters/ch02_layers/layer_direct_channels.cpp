@@ -11,51 +11,83 @@
 // The taps of one output must be consecutive values for the FMAs' broadcasts to walk a column. With
 // row stride s > 1 they are not: the sample is first split into s phase planes by row (row r goes
 // to plane r mod s, row r div s), and tap u = φ + k·s of output row i reads row i + k of phase
-// plane φ. The weights are stored in that tap order, so the kernel's loops only add to pointers.
+// plane φ. The kernel walks the taps in one loop, through a list of where each tap's inputs start,
+// the weights stored in the same order.
 #include "chapters/ch00_foundation/cpu_clones.hpp"
+#include "chapters/ch00_foundation/simd.hpp"
 #include "chapters/ch02_layers/im2col_columns.hpp"
 #include "chapters/ch02_layers/layer_paths.hpp"
 
 #include <omp.h>
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 namespace cnnlab::detail {
 namespace {
 
-/// How a sample's taps lie in its phase planes: input channel c, phase φ, kernel column v and the
-/// k-th row tap of that phase at (c·phases + φ)·plane + v·col_step + k·row_step from the output.
+/// A sample's phase planes, and where each tap's inputs lie in them.
 struct TapWalk {
-    std::size_t channels = 0, kernel_cols = 0, kernel_rows = 0;
-    std::size_t phases = 1;    ///< \f$s_h\f$ phase planes per channel
-    std::size_t rows = 0;      ///< rows of a phase plane: \f$\lceil H_p / s_h \rceil\f$
-    std::size_t plane = 0;     ///< values of a phase plane: rows · \f$W_p\f$
-    std::size_t col_step = 0;  ///< \f$d_w\f$ · rows
-    std::size_t row_step = 1;  ///< \f$d_h\f$ (1 when \f$s_h > 1\f$)
-    /// Row taps u = φ, φ + s_h, … < K_h of phase φ.
-    std::size_t taps_of_phase(std::size_t phase) const {
-        return phase < kernel_rows ? (kernel_rows - phase + phases - 1) / phases : 0;
-    }
+    std::size_t phases = 1;  ///< \f$s_h\f$ phase planes per input channel
+    std::size_t rows = 0;    ///< rows of a phase plane: \f$\lceil H_p / s_h \rceil\f$
+    std::size_t plane = 0;   ///< values of a phase plane: rows · \f$W_p\f$
+    /// Tap t's first input from the output's own place in the phase planes, the taps in the order
+    /// of for_each_tap (that of the weights, weights_by_tap).
+    std::vector<std::size_t> offsets;
 };
+
+/// Calls visit(c, u, v, offset) for every tap (input channel c, kernel row u, column v) in the
+/// walk's order: by channel, phase φ, column, then row taps u = φ, φ + s_h, …, the k-th of which
+/// reads row i + k·d_h of phase plane φ for output row i (d_h = 1 when s_h > 1).
+template <class Visit>
+void for_each_tap(const LayerGeometry& g, const TapWalk& walk, Visit&& visit) {
+    const std::size_t col_step = g.plane.cols.dilation * walk.rows, row_step = g.plane.rows.dilation;
+    for (std::size_t c = 0; c < g.input.c; ++c)
+        for (std::size_t phase = 0; phase < walk.phases; ++phase)
+            for (std::size_t v = 0; v < g.weight.w; ++v)
+                for (std::size_t u = phase, k = 0; u < g.weight.h; u += walk.phases, ++k)
+                    visit(c, u, v, (c * walk.phases + phase) * walk.plane + v * col_step + k * row_step);
+}
 
 TapWalk tap_walk(const LayerGeometry& g) {
     const Geometry2d& p = g.plane;
     TapWalk walk;
-    walk.channels = g.input.c;
-    walk.kernel_cols = g.weight.w;
-    walk.kernel_rows = g.weight.h;
     walk.phases = p.rows.stride;
     walk.rows = (g.input.h + p.rows.pad.before + p.rows.pad.after + walk.phases - 1) / walk.phases;
     walk.plane = walk.rows * (g.input.w + p.cols.pad.before + p.cols.pad.after);
-    walk.col_step = p.cols.dilation * walk.rows;
-    walk.row_step = p.rows.dilation;
+    walk.offsets.reserve(g.input.c * g.weight.h * g.weight.w);
+    for_each_tap(g, walk, [&](std::size_t, std::size_t, std::size_t, std::size_t offset) { walk.offsets.push_back(offset); });
     return walk;
 }
 
-/// Outputs (i .. i + Pixels − 1, j) of output channels [first, first + Vectors·lanes), with the bias
-/// (null: none):
-/// sum[p][l] = Σ_taps w[tap][first + l] · in[tap's position + p],
+/// Rows l < kept of rows[0 .. Lanes) to out + l·step, the first `Count` values of each (an
+/// unrolled loop, so that each row stays in its register).
+template <std::size_t Count, class T, std::size_t Lanes, std::size_t... L>
+[[gnu::always_inline]] inline void store_rows(const simd::Vec<T, Lanes> (&rows)[Lanes], T* out, std::size_t step,
+                                              std::size_t kept, std::index_sequence<L...>) {
+    ((L < kept ? simd::store_first<Count, T, Lanes>(out + L * step, rows[L]) : void()), ...);
+}
+
+/// Outputs P0 .. Pixels − 1 of channel vector q: sum[p][q] + bias, written to the first `kept`
+/// output planes from `out` (`out_plane` apart). The sums hold a pixel per register and a channel
+/// per lane, where the planes want a channel's pixels side by side: a transpose in registers
+/// turns `lanes` pixels around at once.
+template <class T, std::size_t Pixels, std::size_t Vectors, std::size_t P0 = 0>
+[[gnu::always_inline]] inline void store_by_channel(const simd::Vec<T, channel_lanes<T>> (&sum)[Pixels][Vectors],
+                                                    std::size_t q, const simd::Vec<T, channel_lanes<T>>& bias, T* out,
+                                                    std::size_t out_plane, std::size_t kept) {
+    constexpr std::size_t lanes = channel_lanes<T>, count = std::min(lanes, Pixels - P0);
+    simd::Vec<T, lanes> by_channel[lanes] = {};
+    for (std::size_t p = 0; p < count; ++p) by_channel[p] = sum[P0 + p][q] + bias;
+    simd::transpose<T, lanes>(by_channel);
+    store_rows<count>(by_channel, out + P0, out_plane, kept, std::make_index_sequence<lanes>{});
+    if constexpr (P0 + lanes < Pixels) store_by_channel<T, Pixels, Vectors, P0 + lanes>(sum, q, bias, out, out_plane, kept);
+}
+
+/// Outputs (i .. i + Pixels − 1, j) of output channels [first, first + Vectors·lanes), plus the bias
+/// (zeros up to whole vectors, like the weights):
+/// sum[p][l] = bias[first + l] + Σ_taps w[tap][first + l] · in[tap's position + p],
 /// where `in` is the phase planes at output (i, j) and w the weights by tap (`channels` per tap,
 /// output channel fastest). `out` points at output channel `first`, pixel (i, j); its planes are
 /// `out_plane` values apart, and only the block's first `kept` channels are written.
@@ -63,25 +95,25 @@ template <class T, std::size_t Pixels, std::size_t Vectors>
 CNNLAB_CPU_CLONES void channels_column_block(const T* in, const T* tap_weights, const TapWalk& walk, std::size_t channels,
                                              std::size_t first, const T* bias, T* out, std::size_t out_plane,
                                              std::size_t kept) {
-    constexpr std::size_t lanes = Vectors * channel_lanes<T>;
-    T sum[Pixels][lanes] = {};
+    constexpr std::size_t lanes = channel_lanes<T>;
+    using Vector = simd::Vec<T, lanes>;
+    Vector sum[Pixels][Vectors];
+    for (auto& pixel : sum)  // not `= {}`, which GCC zeroes through a memset call of the whole array
+        for (Vector& vector : pixel) vector = Vector{};
     const T* w = tap_weights + first;
-    for (std::size_t c = 0; c < walk.channels; ++c)
-        for (std::size_t v = 0; v < walk.kernel_cols; ++v)
-            for (std::size_t phase = 0; phase < walk.phases; ++phase) {
-                const T* column = in + (c * walk.phases + phase) * walk.plane + v * walk.col_step;
-                const std::size_t taps = walk.taps_of_phase(phase);
-                for (std::size_t k = 0; k < taps; ++k, column += walk.row_step, w += channels)
-                    for (std::size_t p = 0; p < Pixels; ++p) {
-                        const T value = column[p];
-#pragma omp simd
-                        for (std::size_t l = 0; l < lanes; ++l) sum[p][l] += value * w[l];
-                    }
-            }
-    for (std::size_t l = 0; l < std::min(lanes, kept); ++l) {
-        const T b = bias ? bias[first + l] : T(0);
-        for (std::size_t p = 0; p < Pixels; ++p) out[l * out_plane + p] = sum[p][l] + b;
+    for (const std::size_t offset : walk.offsets) {
+        const T* column = in + offset;
+        Vector weights[Vectors];
+        for (std::size_t q = 0; q < Vectors; ++q) weights[q] = simd::load<T, lanes>(w + q * lanes);
+        w += channels;
+        for (std::size_t p = 0; p < Pixels; ++p) {
+            const T value = column[p];
+            for (std::size_t q = 0; q < Vectors; ++q) sum[p][q] += value * weights[q];
+        }
     }
+    for (std::size_t q = 0; q < Vectors && q * lanes < kept; ++q)
+        store_by_channel<T>(sum, q, simd::load<T, lanes>(bias + first + q * lanes), out + q * lanes * out_plane, out_plane,
+                            kept - q * lanes);
 }
 
 /// Most outputs of one column a block of `vectors` channel vectors keeps sums for: at most 28 of
@@ -97,18 +129,16 @@ void channels_column_run(std::size_t pixels, const Args&... args) {
     channels_column_block<T, Pixels, Vectors>(args...);
 }
 
-/// The weights by tap, in the walk's order (c, v, φ, k) with u = φ + k·s_h: w[tap][p] = W[p][c][u][v]
-/// for p < C_out, zeros up to whole vectors of channels; `channels` is that padded count.
+/// The weights by tap, in for_each_tap's order: w[tap][p] = W[p][c][u][v] for p < C_out, zeros up
+/// to whole vectors of channels; `channels` is that padded count.
 template <class T>
-std::vector<T> weights_by_tap(const Tensor4<T>& weight, const TapWalk& walk, std::size_t channels) {
-    const Shape4 s = weight.shape();
-    std::vector<T> by_tap(channels * s.c * s.h * s.w, T(0));
-    std::size_t tap = 0;
-    for (std::size_t c = 0; c < s.c; ++c)
-        for (std::size_t v = 0; v < s.w; ++v)
-            for (std::size_t phase = 0; phase < walk.phases; ++phase)
-                for (std::size_t u = phase; u < s.h; u += walk.phases, ++tap)
-                    for (std::size_t p = 0; p < s.n; ++p) by_tap[tap * channels + p] = weight(p, c, u, v);
+std::vector<T> weights_by_tap(const Tensor4<T>& weight, const LayerGeometry& g, const TapWalk& walk, std::size_t channels) {
+    std::vector<T> by_tap(channels * walk.offsets.size(), T(0));
+    T* tap = by_tap.data();
+    for_each_tap(g, walk, [&](std::size_t c, std::size_t u, std::size_t v, std::size_t) {
+        for (std::size_t p = 0; p < g.output.c; ++p) tap[p] = weight(p, c, u, v);
+        tap += channels;
+    });
     return by_tap;
 }
 
@@ -184,8 +214,10 @@ void conv2d_layer_direct_by_channels(const Tensor4<T>& x, const Tensor4<T>& weig
     constexpr std::size_t lanes = channel_lanes<T>;
     const TapWalk walk = tap_walk(g);
     const std::size_t channels = (g.output.c + lanes - 1) / lanes * lanes;
-    const std::vector<T> tap_weights = weights_by_tap(weight, walk, channels);
-    const T* b = bias.is_empty() ? nullptr : bias.memptr();
+    const std::vector<T> tap_weights = weights_by_tap(weight, g, walk, channels);
+    std::vector<T> padded_bias(channels, T(0));
+    std::copy(bias.begin(), bias.end(), padded_bias.begin());
+    const T* b = padded_bias.data();
     // An unpadded stride-1 sample already is its one phase plane per channel.
     const bool in_place = walk.phases == 1 && walk.plane == g.input.h * g.input.w;
     const std::size_t planes_size = in_place ? 0 : g.input.c * walk.phases * walk.plane;

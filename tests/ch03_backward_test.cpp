@@ -43,18 +43,11 @@ constexpr double winograd_float_tolerance = 1e-3;
 template <class T>
 arma::Col<T> column(const Tensor4<T>& t) { return arma::Col<T>(t.data(), t.size()); }
 
-/// A random upstream gradient of the forward's output shape.
-template <class T>
-Tensor4<T> random_upstream(const LayerProblem& p) {
-    const Shape4 out = resolve_conv2d_layer("test", p.input, p.weight, 0, p.options).output;
-    return LayerProblem::fill<T>(out, p.seed + 11);
-}
-
 /// Optimized against reference for all three gradients of problem p, the input gradient by every
 /// path that applies (rotated_forward only for stride 1 and padding ≤ (K−1)d).
 template <class T>
 void expect_reference(const LayerProblem& p, double tolerance) {
-    const Tensor4<T> x = p.x<T>(), w = p.w<T>(), dy = random_upstream<T>(p);
+    const Tensor4<T> x = p.x<T>(), w = p.w<T>(), dy = p.upstream<T>();
     const Tensor4<T> expected_dx = ref::conv2d_layer_backward_input(w, dy, p.input, p.options);
     const LayerGeometry g = resolve_conv2d_layer("test", p.input, p.weight, 0, p.options);
     for (const auto algorithm : {BackwardInputAlgorithm::automatic, BackwardInputAlgorithm::gemm_col2im,

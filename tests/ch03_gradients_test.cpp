@@ -143,12 +143,6 @@ LayerProblem small_layer_problem(std::size_t index) {
     return p;
 }
 
-/// A random upstream gradient of the forward's output shape.
-Tensor4<double> random_upstream(const LayerProblem& p) {
-    const Shape4 out = resolve_conv2d_layer("test", p.input, p.weight, 0, p.options).output;
-    return LayerProblem::fill<double>(out, p.seed + 11);
-}
-
 /// \f$f(x) = \sum_i \sin(x_i)\, x_{i+1} + x_i^3/3\f$ (indices cyclic) and its gradient
 /// \f$\cos(x_k) x_{k+1} + \sin(x_{k-1}) + x_k^2\f$.
 struct CyclicTestFunction {
@@ -325,7 +319,7 @@ BOOST_AUTO_TEST_CASE(backward_matches_finite_differences) {
         BOOST_TEST_CONTEXT(p) {
             Tensor4<double> x = p.x<double>(), w = p.w<double>();
             arma::vec b = p.b<double>();
-            const Tensor4<double> dy = random_upstream(p);
+            const Tensor4<double> dy = p.upstream<double>();
             const auto loss = [&] { return inner(dy, ref::conv2d_layer(x, w, b, p.options)); };
 
             const Tensor4<double> dx = ref::conv2d_layer_backward_input(w, dy, p.input, p.options);
@@ -350,7 +344,7 @@ BOOST_AUTO_TEST_CASE(forward_and_backward_are_transposes) {
         BOOST_TEST_CONTEXT(p) {
             const Tensor4<double> x = p.x<double>(), w = p.w<double>();
             const arma::vec b = p.b<double>();
-            const Tensor4<double> dy = random_upstream(p);
+            const Tensor4<double> dy = p.upstream<double>();
             const double forward_side = inner(ref::conv2d_layer(x, w, {}, p.options), dy);
             const double scale = std::max(1.0, std::abs(forward_side));
             const double via_input = inner(x, ref::conv2d_layer_backward_input(w, dy, p.input, p.options));
@@ -373,7 +367,7 @@ BOOST_AUTO_TEST_CASE(layer_form_of_the_nndl_identities) {
     p.input = {1, 3, 7, 6};
     p.weight = {4, 3, 3, 2};
     p.seed = cnnlab::testing::base_seed() + 17;
-    const Tensor4<double> x = p.x<double>(), w = p.w<double>(), dy = random_upstream(p);
+    const Tensor4<double> x = p.x<double>(), w = p.w<double>(), dy = p.upstream<double>();
     const Tensor4<double> dx = ref::conv2d_layer_backward_input(w, dy, p.input);
     const Tensor4<double> dw = ref::conv2d_layer_backward_weight(x, dy, p.weight);
     for (std::size_t d = 0; d < p.input.c; ++d) {
@@ -391,7 +385,7 @@ BOOST_AUTO_TEST_CASE(float_and_double_agree) {
     for (std::size_t index = 0; index < 16; ++index) {
         const LayerProblem p = cnnlab::testing::random_layer_problem(index);
         BOOST_TEST_CONTEXT(p) {
-            const Tensor4<double> dy = random_upstream(p);
+            const Tensor4<double> dy = p.upstream<double>();
             const Shape4 out = dy.shape();
             const Tensor4<float> dyf = LayerProblem::fill<float>(out, p.seed + 11);
             check_close(column(ref::conv2d_layer_backward_input(p.w<float>(), dyf, p.input, p.options)),

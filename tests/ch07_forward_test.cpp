@@ -15,6 +15,7 @@
 #include "chapters/ch07_networks/nets.hpp"
 #include "chapters/ch07_networks/network.hpp"
 #include "reference/mac_counter.hpp"
+#include "tests/normal_tensor.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -24,14 +25,6 @@
 using namespace cnnlab;
 
 namespace {
-
-Tensor4<float> random_input(const Shape4& shape, std::uint64_t seed) {
-    std::mt19937_64 random(seed);
-    std::normal_distribution<float> normal(0.0f, 1.0f);
-    Tensor4<float> x(shape, uninitialized);
-    for (std::size_t i = 0; i < x.size(); ++i) x.data()[i] = normal(random);
-    return x;
-}
 
 // Batch-norm statistics as after training (not the identity of a fresh net), so that a scale/shift
 // mix-up between the two implementations shows.
@@ -81,7 +74,7 @@ BOOST_AUTO_TEST_CASE(optimized_forward_of_every_net_equals_the_reference_and_cou
             const std::size_t batch = name == "lenet" || name == "nin" || name == "lenet1998" ? 3 : 1;
             Shape4 shape = input.shape();
             shape.n = batch;
-            const Tensor4<float> x = random_input(shape, 5);
+            const Tensor4<float> x = testing::normal_tensor(shape, 5);
 
             ref::MacCounter counter;
             const Tensor4<float> expected = net->forward(x, Implementation::reference);
@@ -121,7 +114,7 @@ BOOST_AUTO_TEST_CASE(the_photo_goes_through_every_net_at_its_usual_size) {
 BOOST_AUTO_TEST_CASE(mac_counter_is_off_unless_alive_and_nests) {
     auto net = make_net("lenet", 10);
     initialize(*net, 3);
-    const Tensor4<float> x = random_input({2, 1, 28, 28}, 1);
+    const Tensor4<float> x = testing::normal_tensor({2, 1, 28, 28}, 1);
     BOOST_TEST(ref::MacCounter::active() == nullptr);
     net->forward(x, Implementation::reference);  // nothing counts
     ref::MacCounter outer;
@@ -173,12 +166,12 @@ BOOST_AUTO_TEST_CASE(concat_stacks_branches_and_residual_adds_the_shortcut) {
 
 BOOST_AUTO_TEST_CASE(a_net_refuses_to_run_uninitialized_or_on_the_wrong_input) {
     auto net = make_net("lenet", 10);
-    const Tensor4<float> x = random_input({1, 1, 28, 28}, 1);
+    const Tensor4<float> x = testing::normal_tensor({1, 1, 28, 28}, 1);
     BOOST_CHECK_EXCEPTION(net->forward(x, Implementation::optimized), argument_error, [](const argument_error& e) {
         return std::string(e.what()).find("not initialized") != std::string::npos;
     });
     initialize(*net, 1);
-    BOOST_CHECK_EXCEPTION(net->forward(random_input({1, 3, 28, 28}, 1), Implementation::optimized), shape_error,
+    BOOST_CHECK_EXCEPTION(net->forward(testing::normal_tensor({1, 3, 28, 28}, 1), Implementation::optimized), shape_error,
                           [](const shape_error& e) { return std::string(e.what()).find("Conv2d") != std::string::npos; });
 }
 
@@ -187,7 +180,7 @@ BOOST_AUTO_TEST_CASE(initialize_is_deterministic_per_seed) {
     auto b = make_net("resnet18", 10, {3, 32, 32});
     initialize(*a, 42);
     initialize(*b, 42);
-    const Tensor4<float> x = random_input({1, 3, 32, 32}, 2);
+    const Tensor4<float> x = testing::normal_tensor({1, 3, 32, 32}, 2);
     const Tensor4<float> ya = a->forward(x, Implementation::optimized);
     const Tensor4<float> yb = b->forward(x, Implementation::optimized);
     BOOST_TEST(std::equal(ya.data(), ya.data() + ya.size(), yb.data()));
@@ -270,6 +263,6 @@ BOOST_AUTO_TEST_CASE(lenet1998_layers_by_hand) {
     Random random(2);
     c3.initialize_parameters(random);
     ref::MacCounter counter;
-    c3.forward(random_input({2, 6, 14, 14}, 3), Implementation::reference);
+    c3.forward(testing::normal_tensor({2, 6, 14, 14}, 3), Implementation::reference);
     BOOST_TEST(counter.macs() == 2u * 150'000u);
 }

@@ -16,6 +16,7 @@
 #include "chapters/ch07_networks/nets.hpp"
 #include "chapters/ch07_networks/network.hpp"
 #include "chapters/ch07_networks/training.hpp"
+#include "tests/normal_tensor.hpp"
 #include "tests/omp_threads.hpp"
 
 #include <unistd.h>
@@ -45,14 +46,6 @@ struct OneOmpThread : OmpThreads {
     OneOmpThread() : OmpThreads(1) {}
 };
 BOOST_TEST_GLOBAL_FIXTURE(OneOmpThread);
-
-Tensor4<float> random_input(const Shape4& shape, std::uint64_t seed) {
-    std::mt19937_64 random(seed);
-    std::normal_distribution<float> normal(0.0f, 1.0f);
-    Tensor4<float> x(shape, uninitialized);
-    for (std::size_t i = 0; i < x.size(); ++i) x.data()[i] = normal(random);
-    return x;
-}
 
 float max_abs(std::span<const float> values) {
     float m = 0;
@@ -230,7 +223,7 @@ auto mentions(std::vector<std::string> parts) {
 BOOST_AUTO_TEST_CASE(backward_of_a_net_with_every_layer_kind_matches_central_differences) {
     auto net = every_kind_net();
     initialize(*net, 3);
-    const Tensor4<float> x = random_input({3, 1, 8, 8}, 17);
+    const Tensor4<float> x = testing::normal_tensor({3, 1, 8, 8}, 17);
     const std::vector<std::size_t> labels = {2, 0, 3};
     const Gradients g = gradients(*net, x, labels, Implementation::optimized);
 
@@ -322,14 +315,14 @@ BOOST_AUTO_TEST_CASE(optimized_backward_equals_the_reference) {
         BOOST_TEST_CONTEXT("every_kind_net") {
             auto net = every_kind_net();
             initialize(*net, 3);
-            check_implementations_agree(*net, random_input({3, 1, 8, 8}, 17), {2, 0, 3});
+            check_implementations_agree(*net, testing::normal_tensor({3, 1, 8, 8}, 17), {2, 0, 3});
         }
     }
     for (const std::string name : {"lenet", "lenet_modern", "resnet18_mini"}) {
         BOOST_TEST_CONTEXT(name) {
             auto net = make_net(name, 10, {1, 28, 28});
             initialize(*net, 5);
-            check_implementations_agree(*net, random_input({2, 1, 28, 28}, 29), {3, 7});
+            check_implementations_agree(*net, testing::normal_tensor({2, 1, 28, 28}, 29), {3, 7});
         }
     }
 }
@@ -353,7 +346,7 @@ BOOST_AUTO_TEST_CASE(dropout_zeroes_half_scales_the_rest_and_backward_uses_the_s
     BOOST_TEST(zeros + twos == y.size());
 
     // Backward multiplies by the forward's mask (scaled): dx = 2·dy where kept, 0 where dropped.
-    const Tensor4<float> dy = random_input(y.shape(), 43);
+    const Tensor4<float> dy = testing::normal_tensor(y.shape(), 43);
     const Tensor4<float> dx = dropout->backward(dy, Implementation::optimized, true);
     BOOST_TEST_REQUIRE(dx.shape() == dy.shape());
     std::size_t wrong = 0;
@@ -361,7 +354,7 @@ BOOST_AUTO_TEST_CASE(dropout_zeroes_half_scales_the_rest_and_backward_uses_the_s
     BOOST_TEST(wrong == 0u);
 
     // Inference: the identity.
-    const Tensor4<float> x = random_input({2, 3, 4, 5}, 47);
+    const Tensor4<float> x = testing::normal_tensor({2, 3, 4, 5}, 47);
     const Tensor4<float> inferred = dropout->forward(x, Implementation::optimized);
     BOOST_TEST(std::equal(x.data(), x.data() + x.size(), inferred.data()));
 
@@ -439,7 +432,7 @@ BOOST_AUTO_TEST_CASE(backward_before_forward_train_and_wrong_upstream_shapes_are
     kinds.push_back(layers::flatten());
     kinds.push_back(std::move(concat));
     kinds.push_back(std::make_unique<Residual>(std::move(residual_main), nullptr, layers::relu()));
-    const Tensor4<float> x = random_input({2, 4, 6, 6}, 53);
+    const Tensor4<float> x = testing::normal_tensor({2, 4, 6, 6}, 53);
     Random random(59);
     for (LayerPtr& layer : kinds) {
         initialize(*layer, 1);
@@ -462,7 +455,7 @@ BOOST_AUTO_TEST_CASE(backward_before_forward_train_and_wrong_upstream_shapes_are
         BOOST_CHECK_EXCEPTION(linear->backward(Tensor4<float>({2, 3, 1, 1}), Implementation::optimized, true),
                               argument_error, mentions({"Linear", "forward_train"}));
         TrainingContext context;
-        linear->forward_train(random_input({2, 4, 1, 1}, 61), context);
+        linear->forward_train(testing::normal_tensor({2, 4, 1, 1}, 61), context);
         BOOST_CHECK_EXCEPTION(linear->backward(Tensor4<float>({2, 4, 1, 1}), Implementation::optimized, true),
                               shape_error, mentions({"Linear", "2×4×1×1"}));
     }
@@ -472,15 +465,15 @@ BOOST_AUTO_TEST_CASE(backward_before_forward_train_and_wrong_upstream_shapes_are
     BOOST_CHECK_EXCEPTION(net->backward(Tensor4<float>({2, 10, 1, 1}), Implementation::optimized, false), argument_error,
                           mentions({"13 (Linear)"}));
     TrainingContext context;
-    net->forward_train(random_input({2, 1, 28, 28}, 67), context);
+    net->forward_train(testing::normal_tensor({2, 1, 28, 28}, 67), context);
     BOOST_CHECK_EXCEPTION(net->backward(Tensor4<float>({2, 9, 1, 1}), Implementation::optimized, false), shape_error,
                           mentions({"13 (Linear)"}));
 
     // The 1998 LeNet's subsampling, connection-table conv and RBF layers have no backward.
     auto lenet1998 = make_net("lenet1998", 10);
     initialize(*lenet1998, 1);
-    BOOST_CHECK_NO_THROW(lenet1998->forward(random_input({1, 1, 32, 32}, 71), Implementation::optimized));
-    BOOST_CHECK_EXCEPTION(lenet1998->forward_train(random_input({1, 1, 32, 32}, 71), context), argument_error,
+    BOOST_CHECK_NO_THROW(lenet1998->forward(testing::normal_tensor({1, 1, 32, 32}, 71), Implementation::optimized));
+    BOOST_CHECK_EXCEPTION(lenet1998->forward_train(testing::normal_tensor({1, 1, 32, 32}, 71), context), argument_error,
                           mentions({"no backward pass"}));
 }
 

@@ -38,6 +38,12 @@ struct LayerProblem {
         return out;
     }
 
+    /// An upstream gradient of the forward's output shape, values in [-1, 1] drawn from seed + 11.
+    template <class T>
+    Tensor4<T> upstream() const {
+        return fill<T>(resolve_conv2d_layer("test", input, weight, 0, options).output, seed + 11);
+    }
+
     template <class T>
     static Tensor4<T> fill(const Shape4& shape, std::uint64_t seed) {
         std::mt19937_64 rng(seed);

@@ -61,20 +61,24 @@ arma::Mat<T> dilated_rotated(const arma::Mat<T>& w, const Geometry2d& g, std::si
 /// One FFT size's buffers and FFTW plans: a real column-major rows×cols `signal`, its half
 /// `spectrum` and the real `result` of the inverse. FFTW is row-major, so it sees the matrices as
 /// cols×rows; a 2-D DFT does not care which axis is which. The plans are made once (FFTW_ESTIMATE
-/// plans without touching the arrays) and run on the same arrays for every tile.
+/// plans without touching the arrays) and run on the same arrays for every tile; the kernel's
+/// transform, only ever forward, makes no inverse plan.
 template <class T>
 class Transform {
 public:
-    Transform(std::size_t rows, std::size_t cols) : signal(rows, cols), spectrum(rows / 2 + 1, cols), result(rows, cols) {
+    enum class Directions { forward_only, both };
+
+    Transform(std::size_t rows, std::size_t cols, Directions directions = Directions::both)
+        : signal(rows, cols), spectrum(rows / 2 + 1, cols), result(rows, cols) {
         auto* frequencies = reinterpret_cast<typename Fftw<T>::complex*>(spectrum.memptr());
         std::lock_guard<std::mutex> lock(planner_mutex);
         forward_ = Fftw<T>::forward(int(cols), int(rows), signal.memptr(), frequencies);
-        inverse_ = Fftw<T>::inverse(int(cols), int(rows), frequencies, result.memptr());
+        if (directions == Directions::both) inverse_ = Fftw<T>::inverse(int(cols), int(rows), frequencies, result.memptr());
     }
     ~Transform() {
         std::lock_guard<std::mutex> lock(planner_mutex);
         Fftw<T>::destroy(forward_);
-        Fftw<T>::destroy(inverse_);
+        if (inverse_) Fftw<T>::destroy(inverse_);
     }
     Transform(const Transform&) = delete;
     Transform& operator=(const Transform&) = delete;
@@ -91,7 +95,7 @@ public:
     arma::Mat<T> result;
 
 private:
-    typename Fftw<T>::plan forward_, inverse_;
+    typename Fftw<T>::plan forward_ = nullptr, inverse_ = nullptr;
 };
 
 }  // namespace
@@ -128,7 +132,7 @@ arma::Mat<T> xcorr2d_fft(const arma::Mat<T>& padded, const arma::Mat<T>& w, cons
 
     arma::Mat<std::complex<T>> kernel_spectrum;
     {
-        Transform<T> kernel(rows, cols);
+        Transform<T> kernel(rows, cols, Transform<T>::Directions::forward_only);
         const arma::Mat<T> rotated = dilated_rotated(w, g, rows, cols);
         std::copy(rotated.begin(), rotated.end(), kernel.signal.begin());  // in place: the plans hold its address
         kernel.forward();

@@ -43,10 +43,6 @@ inline float vector_exp(float x) {
     return x != x ? x : x > highest ? HUGE_VALF : e;
 }
 
-/// Large tensors are split over the cores (element-wise work is memory-bound: below this a
-/// thread's start costs more than its share).
-constexpr std::size_t threaded_elements = std::size_t(1) << 16;
-
 /// σ over one thread's share of the values (the vector loop, compiled per CPU level).
 CNNLAB_CPU_CLONES void sigmoid_span(const float* in, float* out, std::size_t n) {
 #pragma omp simd

@@ -6,6 +6,7 @@
 
 #include "chapters/ch00_foundation/tensor.hpp"
 
+#include <cstddef>
 #include <string_view>
 
 namespace cnnlab {
@@ -18,6 +19,10 @@ enum class Activation {
     sigmoid,     ///< \f$1/(1 + e^{-z})\f$
     tanh,        ///< \f$\tanh z\f$
 };
+
+/// Element-wise loops over at least this many values are split over the cores: the work is
+/// memory-bound, and below this a thread's start costs more than its share.
+inline constexpr std::size_t threaded_elements = std::size_t(1) << 16;
 
 /// Parses "identity", "relu", "leaky_relu", "sigmoid", "tanh".
 Activation parse_activation(std::string_view name);

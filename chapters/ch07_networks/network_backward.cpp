@@ -5,6 +5,7 @@
 #include "chapters/ch07_networks/network.hpp"
 
 #include "chapters/ch00_foundation/errors.hpp"
+#include "chapters/ch02_layers/activations.hpp"
 #include "chapters/ch03_gradients/activation_backward.hpp"
 #include "chapters/ch03_gradients/backward.hpp"
 #include "reference/dense.hpp"
@@ -238,7 +239,7 @@ Tensor4<float> Elementwise::backward(const Tensor4<float>& dy, Implementation im
     Tensor4<float> dx(dy.shape(), uninitialized);
     float* out = dx.data();
     const std::size_t n = dy.size();
-    const bool threaded = n >= (std::size_t(1) << 16);  // large tensors over the cores
+    const bool threaded = n >= threaded_elements;
     if (function_ == Function::dropout) {
 #pragma omp parallel for simd schedule(static) if (threaded)
         for (std::size_t i = 0; i < n; ++i) out[i] = d[i] * k[i];

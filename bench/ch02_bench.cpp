@@ -88,6 +88,29 @@ void register_all() {
     }
 }
 
-const bool registered = (register_all(), true);
+// Image first layers with a growing number of taps per output, C_in·K², on 224 × 224 outputs:
+// where the channels-in-vector `direct` kernel starts beating im2col + GEMM (the 48-tap rule of
+// choose_layer_algorithm). Not in layer_shapes: oneDNN and PyTorch are not timed on them.
+// clang-format off
+const LayerShape first_layer_shapes[] = {
+    // group                       N  C_in C_out  H×W  K  s  p  g   ref N, ref rows
+    {"first-layer-taps-27-3x3x3",  8, 3,   64,    224, 3, 1, 1, 1,  1, 8},
+    {"first-layer-taps-48-3x4x4",  8, 3,   64,    225, 4, 1, 1, 1,  1, 8},
+    {"first-layer-taps-49-1x7x7",  8, 1,   64,    224, 7, 1, 3, 1,  1, 8},
+    {"first-layer-taps-50-2x5x5",  8, 2,   64,    224, 5, 1, 2, 1,  1, 8},
+    {"first-layer-taps-75-3x5x5",  8, 3,   64,    224, 5, 1, 2, 1,  1, 8},
+    {"first-layer-taps-147-3x7x7", 8, 3,   64,    224, 7, 1, 3, 1,  1, 8},
+};
+// clang-format on
+
+void register_first_layers() {
+    for (const LayerShape& s : first_layer_shapes)
+        for (LayerAlgorithm a : {LayerAlgorithm::im2col_gemm, LayerAlgorithm::direct, LayerAlgorithm::automatic}) {
+            const std::string name = std::string(s.group) + "/" + std::string(cnnlab::layer_algorithm_name(a));
+            benchmark::RegisterBenchmark(name.c_str(), layer, s, a)->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond);
+        }
+}
+
+const bool registered = (register_all(), register_first_layers(), true);
 
 }  // namespace

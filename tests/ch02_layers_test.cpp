@@ -226,7 +226,11 @@ BOOST_AUTO_TEST_CASE(direct_is_chosen_where_its_kernels_pay) {
         return choose_layer_algorithm<float>(resolve_conv2d_layer("test", input, weight, 0, options));
     };
     BOOST_TEST((choice({8, 3, 224, 224}, {64, 3, 11, 11}, {.padding = Mode::valid, .stride = {4, 4}}) == LayerAlgorithm::direct));
+    // An image's first layer takes direct from 48 taps per output (bench/results/first_layer_taps.csv).
     BOOST_TEST((choice({8, 3, 32, 32}, {64, 3, 3, 3}, {.padding = Mode::same}) == LayerAlgorithm::im2col_gemm));
+    BOOST_TEST((choice({8, 3, 33, 33}, {64, 3, 4, 4}, {.padding = Mode::valid}) == LayerAlgorithm::direct));
+    BOOST_TEST((choice({8, 1, 32, 32}, {64, 1, 7, 7}, {.padding = Mode::same}) == LayerAlgorithm::direct));
+    BOOST_TEST((choice({8, 4, 32, 32}, {64, 4, 3, 3}, {.padding = Mode::same}) == LayerAlgorithm::im2col_gemm));
     BOOST_TEST((choice({8, 8, 32, 32}, {16, 8, 3, 3}, {.padding = Mode::same, .stride = {2, 2}}) == LayerAlgorithm::im2col_gemm));
     BOOST_TEST((choice({256, 6, 14, 14}, {16, 6, 5, 5}, {}) == LayerAlgorithm::direct));
     const LayerGeometry dilated_strided =

@@ -501,26 +501,28 @@ BOOST_AUTO_TEST_CASE(transpose_swaps_rows_and_lanes) {
     check_transpose<double, 2>();
 }
 
-template <std::size_t Count>
+template <std::size_t Count, class T, std::size_t W>
 void check_store_first() {
-    constexpr std::size_t W = 16;
-    cnnlab::simd::Vec<float, W> v;
-    for (std::size_t l = 0; l < W; ++l) v[l] = float(l + 1);
-    std::vector<float> out(W + 2, -1.0f);
-    cnnlab::simd::store_first<Count, float, W>(out.data() + 1, v);
-    BOOST_TEST(out[0] == -1.0f);
-    for (std::size_t l = 0; l < W; ++l) BOOST_TEST(out[l + 1] == (l < Count ? float(l + 1) : -1.0f), "count " << Count << " lane " << l);
-    BOOST_TEST(out[W + 1] == -1.0f);
+    cnnlab::simd::Vec<T, W> v;
+    for (std::size_t l = 0; l < W; ++l) v[l] = T(l + 1);
+    std::vector<T> out(W + 2, T(-1));
+    cnnlab::simd::store_first<Count, T, W>(out.data() + 1, v);
+    BOOST_TEST(out[0] == T(-1));
+    for (std::size_t l = 0; l < W; ++l) BOOST_TEST(out[l + 1] == (l < Count ? T(l + 1) : T(-1)), "count " << Count << " lane " << l);
+    BOOST_TEST(out[W + 1] == T(-1));
 }
 
 BOOST_AUTO_TEST_CASE(store_first_writes_exactly_count_values) {
-    check_store_first<0>();
-    check_store_first<1>();
-    check_store_first<7>();
-    check_store_first<8>();
-    check_store_first<13>();
-    check_store_first<14>();
-    check_store_first<16>();
+    check_store_first<0, float, 16>();
+    check_store_first<1, float, 16>();
+    check_store_first<7, float, 16>();
+    check_store_first<8, float, 16>();
+    check_store_first<13, float, 16>();
+    check_store_first<14, float, 16>();
+    check_store_first<16, float, 16>();
+    check_store_first<3, double, 8>();
+    check_store_first<6, double, 8>();
+    check_store_first<8, double, 8>();
 }
 
 BOOST_AUTO_TEST_SUITE_END()

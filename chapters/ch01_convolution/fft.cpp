@@ -3,6 +3,7 @@
 #include <fftw3.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <complex>
 #include <mutex>
@@ -85,8 +86,12 @@ public:
 
     /// spectrum = DFT(signal).
     void forward() { Fftw<T>::execute(forward_); }
-    /// result = rows·cols · inverse DFT(spectrum) (unscaled); destroys `spectrum`.
-    void inverse() { Fftw<T>::execute(inverse_); }
+    /// result = rows·cols · inverse DFT(spectrum) (unscaled); destroys `spectrum`. Only for a
+    /// transform made with Directions::both.
+    void inverse() {
+        assert(inverse_ != nullptr);
+        Fftw<T>::execute(inverse_);
+    }
 
     // Written in place only (element access, submat, fill): the plans hold their addresses, and
     // assigning a whole matrix may hand over another matrix's memory.

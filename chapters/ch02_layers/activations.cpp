@@ -53,14 +53,14 @@ CNNLAB_CPU_CLONES void sigmoid_span(const float* in, float* out, std::size_t n) 
 template <class T>
 void sigmoid_values(const T* in, T* out, std::size_t n) {
     if constexpr (std::is_same_v<T, float>) {
-#pragma omp parallel if (n >= threaded_elements)
+#pragma omp parallel if (n >= detail::threaded_elements)
         {
             const std::size_t t = std::size_t(omp_get_thread_num()), team = std::size_t(omp_get_num_threads());
             const std::size_t first = n * t / team, last = n * (t + 1) / team;
             sigmoid_span(in + first, out + first, last - first);
         }
     } else {
-#pragma omp parallel for schedule(static) if (n >= threaded_elements)
+#pragma omp parallel for schedule(static) if (n >= detail::threaded_elements)
         for (std::size_t i = 0; i < n; ++i) out[i] = T(1) / (T(1) + std::exp(-in[i]));
     }
 }
@@ -73,16 +73,16 @@ void activation_values(const T* in, T* out, std::size_t n, Activation activation
             if (in != out) std::copy(in, in + n, out);
             return;
         case Activation::relu:
-#pragma omp parallel for simd schedule(static) if (n >= threaded_elements)
+#pragma omp parallel for simd schedule(static) if (n >= detail::threaded_elements)
             for (std::size_t i = 0; i < n; ++i) out[i] = in[i] < T(0) ? T(0) : in[i];  // branch-free; NaN passes
             return;
         case Activation::leaky_relu:
-#pragma omp parallel for simd schedule(static) if (n >= threaded_elements)
+#pragma omp parallel for simd schedule(static) if (n >= detail::threaded_elements)
             for (std::size_t i = 0; i < n; ++i) out[i] = in[i] > T(0) ? in[i] : slope * in[i];
             return;
         case Activation::sigmoid: sigmoid_values(in, out, n); return;
         case Activation::tanh:
-#pragma omp parallel for schedule(static) if (n >= threaded_elements)
+#pragma omp parallel for schedule(static) if (n >= detail::threaded_elements)
             for (std::size_t i = 0; i < n; ++i) out[i] = std::tanh(in[i]);
             return;
     }

@@ -20,9 +20,11 @@ enum class Activation {
     tanh,        ///< \f$\tanh z\f$
 };
 
+namespace detail {
 /// Element-wise loops over at least this many values are split over the cores: the work is
 /// memory-bound, and below this a thread's start costs more than its share.
 inline constexpr std::size_t threaded_elements = std::size_t(1) << 16;
+}  // namespace detail
 
 /// Parses "identity", "relu", "leaky_relu", "sigmoid", "tanh".
 Activation parse_activation(std::string_view name);

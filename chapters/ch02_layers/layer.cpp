@@ -119,7 +119,7 @@ LayerAlgorithm choose_layer_algorithm(const LayerGeometry& g) {
     if (wide && layer_algorithm_applies(LayerAlgorithm::winograd_f4x4_3x3, g) && g.output.h >= 4 && g.output.w >= 4)
         return LayerAlgorithm::winograd_f4x4_3x3;
     // Few channels on either side, stride 1 and dilation 1: the GEMM would be thin and im2col's copy
-    // as costly as the products (LeNet's convs: 1.5–2.5× faster direct, bench/results/ch02.csv). The
+    // as costly as the products (LeNet's convs: 1.8–3.1× faster direct, bench/results/ch02.csv). The
     // grid kernel wants at least 4 output channels to share each input load (with one its sums wait
     // on each other), a sample's output grid small enough to stay in cache, and most of the grid it
     // computes kept (a kernel nearly as tall as the plane would throw most rows away).
@@ -130,11 +130,12 @@ LayerAlgorithm choose_layer_algorithm(const LayerGeometry& g) {
     // An image's first layer (at most 4 input channels) copies each input value K_h K_w / (s_h s_w)
     // times into an im2col matrix of few rows (AlexNet's conv1: 7.6 times), which costs more than the
     // products lose to a direct kernel that keeps its output channels in the vector and reads the
-    // input where it lies, or from one copy split by row phase (1.4–1.5× faster there,
-    // bench/results/ch02.csv). That kernel writes its sums
-    // transposed, about a cycle per output value: it needs at least 100 taps per output (363 there;
-    // a 3×3 kernel on 3 channels has 27) for the FMAs, taps/32 cycles per value, to outweigh that.
-    const bool image_input = g.input.c <= 4 && g.input.c * g.weight.h * g.weight.w >= 100 &&
+    // input where it lies, or from one copy split by row phase (1.4–1.7× faster there,
+    // bench/results/ch02.csv). The kernel's fixed costs per block of outputs — turning its sums
+    // around in registers and storing them — weigh more as the taps get fewer: on 3 → 64 channels
+    // and 224 × 224 outputs it wins from 48 taps per output (4×4 kernel: 1.14×; 5×5: 1.24×) and loses
+    // at 27 (3×3: 0.85×; bench/results/first_layer_taps.csv).
+    const bool image_input = g.input.c <= 4 && g.input.c * g.weight.h * g.weight.w >= 48 &&
                              detail::direct_keeps_channels_in_vector<T>(g);
     if (!wide && ((few_channels && small_plane && mostly_kept) || image_input) &&
         layer_algorithm_applies(LayerAlgorithm::direct, g))

@@ -239,7 +239,7 @@ Tensor4<float> Elementwise::backward(const Tensor4<float>& dy, Implementation im
     Tensor4<float> dx(dy.shape(), uninitialized);
     float* out = dx.data();
     const std::size_t n = dy.size();
-    const bool threaded = n >= threaded_elements;
+    const bool threaded = n >= detail::threaded_elements;
     if (function_ == Function::dropout) {
 #pragma omp parallel for simd schedule(static) if (threaded)
         for (std::size_t i = 0; i < n; ++i) out[i] = d[i] * k[i];

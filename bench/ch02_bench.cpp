@@ -18,6 +18,7 @@
 #include <exception>
 #include <random>
 #include <string>
+#include <utility>
 
 namespace {
 
@@ -88,27 +89,22 @@ void register_all() {
     }
 }
 
-// Image first layers with a growing number of taps per output, C_in·K², on 224 × 224 outputs:
-// where the channels-in-vector `direct` kernel starts beating im2col + GEMM (the 48-tap rule of
-// choose_layer_algorithm). Not in layer_shapes: oneDNN and PyTorch are not timed on them.
-// clang-format off
-const LayerShape first_layer_shapes[] = {
-    // group                       N  C_in C_out  H×W  K  s  p  g   ref N, ref rows
-    {"first-layer-taps-27-3x3x3",  8, 3,   64,    224, 3, 1, 1, 1,  1, 8},
-    {"first-layer-taps-48-3x4x4",  8, 3,   64,    225, 4, 1, 1, 1,  1, 8},
-    {"first-layer-taps-49-1x7x7",  8, 1,   64,    224, 7, 1, 3, 1,  1, 8},
-    {"first-layer-taps-50-2x5x5",  8, 2,   64,    224, 5, 1, 2, 1,  1, 8},
-    {"first-layer-taps-75-3x5x5",  8, 3,   64,    224, 5, 1, 2, 1,  1, 8},
-    {"first-layer-taps-147-3x7x7", 8, 3,   64,    224, 7, 1, 3, 1,  1, 8},
-};
-// clang-format on
-
+// Image first layers, 8 samples of C_in channels → 64, K × K kernels, with a growing number of taps
+// per output, C_in·K²: where the channels-in-vector `direct` kernel starts beating im2col + GEMM (the
+// 48-tap rule of choose_layer_algorithm). Each keeps 224 × 224 outputs: padding (K − 1)/2, and one
+// more input row and column for an even K. Not in layer_shapes: oneDNN and PyTorch are not timed on them.
 void register_first_layers() {
-    for (const LayerShape& s : first_layer_shapes)
+    const std::pair<std::size_t, std::size_t> channels_and_kernels[] = {{3, 3}, {3, 4}, {1, 7}, {2, 5}, {3, 5}, {3, 7}};
+    for (const auto& [c_in, k] : channels_and_kernels) {
+        const std::size_t pad = (k - 1) / 2;
+        const LayerShape s{"first-layer", 8, c_in, 64, 224 + k - 1 - 2 * pad, k, 1, pad, 1, 1, 8};
+        const std::string group = "first-layer-taps-" + std::to_string(c_in * k * k) + "-" + std::to_string(c_in) + "x" +
+                                  std::to_string(k) + "x" + std::to_string(k);
         for (LayerAlgorithm a : {LayerAlgorithm::im2col_gemm, LayerAlgorithm::direct, LayerAlgorithm::automatic}) {
-            const std::string name = std::string(s.group) + "/" + std::string(cnnlab::layer_algorithm_name(a));
+            const std::string name = group + "/" + std::string(cnnlab::layer_algorithm_name(a));
             benchmark::RegisterBenchmark(name.c_str(), layer, s, a)->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond);
         }
+    }
 }
 
 const bool registered = (register_all(), register_first_layers(), true);
